@@ -1,0 +1,51 @@
+package io.orderpipeline.platform;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Admin connections to the local stack for tests that build scratch databases beside the app's.
+ * Credentials come from the same environment variables as scripts/local/env.sh, with its defaults.
+ */
+final class TestDatabases {
+
+    private static final Map<String, String> ENV = System.getenv();
+
+    private TestDatabases() {
+    }
+
+    static String env(String name, String fallback) {
+        return ENV.getOrDefault(name, fallback);
+    }
+
+    static DataSource mysqlRoot(String database) {
+        String url = "jdbc:mysql://" + env("MYSQL_HOST", "127.0.0.1") + ":" + env("MYSQL_PORT", "3306") + "/"
+                + database + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectionTimeZone=UTC"
+                + "&forceConnectionTimeZoneToSession=true";
+        return new DriverManagerDataSource(url, "root", env("MYSQL_ROOT_PASSWORD", "password"));
+    }
+
+    static DataSource clickHouse() {
+        DriverManagerDataSource ds = new DriverManagerDataSource(
+                "jdbc:clickhouse://" + env("CLICKHOUSE_HOST", "127.0.0.1") + ":" + env("CLICKHOUSE_HTTP_PORT", "8123")
+                        + "/default?compress=false",
+                env("CLICKHOUSE_USER", "admin"), env("CLICKHOUSE_PASSWORD", "test123"));
+        ds.setDriverClassName("ru.yandex.clickhouse.ClickHouseDriver");
+        return ds;
+    }
+
+    /** The repository's root: tests run from it under Maven, but look upwards to be sure. */
+    static Path projectFile(String relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve(relative))) {
+                return dir.resolve(relative);
+            }
+        }
+        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
+    }
+}
