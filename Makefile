@@ -1,0 +1,131 @@
+# Order analytics pipeline. `make help` lists the targets.
+#
+# Two ways to run the services:
+#  - the local stack (no Docker): MariaDB, ClickHouse and Kafka on loopback, data in .local/
+#    (local-up, local-down, local-status, local-clean, run, test);
+#  - docker-compose (setup, up, down, clean, ps, logs, register-connector, ...).
+# The shells and init-db talk to whichever is running: the local stack when its services are up,
+# docker-compose otherwise (override with STACK=local or STACK=compose).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Ports and passwords of the docker-compose stack (the local stack reads scripts/local/env.sh).
+-include .env
+
+MVN     := ./mvnw -B
+LOCAL   := scripts/local
+COMPOSE ?= $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+STACK   ?= $(shell $(LOCAL)/stack.sh status >/dev/null 2>&1 && echo local || (docker info >/dev/null 2>&1 && echo compose || echo local))
+export STACK COMPOSE
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
+
+## ---- Local stack (no Docker) -------------------------------------------------------------------
+
+.PHONY: local-up local-down local-status local-clean
+local-up: ## Start MariaDB, ClickHouse and Kafka on loopback (installs what is missing)
+	@$(LOCAL)/stack.sh up
+local-down: ## Stop what local-up started
+	@$(LOCAL)/stack.sh down
+local-status: ## Show the local services, their pids and memory
+	@$(LOCAL)/stack.sh status
+local-clean: ## Stop the local stack and delete its data
+	@$(LOCAL)/stack.sh clean
+
+## ---- Build, run, test -----------------------------------------------------------------------
+
+.PHONY: build run test chdb compose-check init-mysql-sql
+build: ## Compile and package the app (no tests)
+	$(MVN) -q -DskipTests package
+
+run: local-up ## Run the app on :8080 against the local stack, in the foreground
+	$(MVN) -q spring-boot:run
+
+test: chdb ## Every test against real services: starts the local stack, runs mvn verify, stops what it started
+	@set -u; \
+	was_up=no; $(LOCAL)/stack.sh status >/dev/null 2>&1 && was_up=yes; \
+	$(LOCAL)/stack.sh up || exit 1; \
+	status=0; $(MVN) verify || status=$$?; \
+	if [ $$was_up = no ]; then $(LOCAL)/stack.sh down; else echo "local stack was running before the tests: left running"; fi; \
+	exit $$status
+
+chdb: scripts/chdb/node_modules/.installed ## Install chdb (a current ClickHouse engine) for the SQL checks
+scripts/chdb/node_modules/.installed: scripts/chdb/package.json scripts/chdb/package-lock.json
+	cd scripts/chdb && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+compose-check: ## Validate docker-compose.yml (needs no Docker engine)
+	@command -v docker-compose >/dev/null || $(LOCAL)/ensure-packages.sh docker-compose
+	@env -i PATH="$$PATH" docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
+
+init-mysql-sql: ## Rewrite scripts/init-mysql.sql from the Flyway migrations
+	@scripts/build-init-mysql.sh
+
+## ---- Databases and Kafka (local stack or docker-compose) -------------------------------------
+
+.PHONY: init-db mysql-shell clickhouse-shell kafka-topics kafka-consumer-lag
+init-db: ## Create the MySQL and ClickHouse schemas (idempotent)
+	@scripts/db-shell.sh mysql < scripts/init-mysql.sql
+	@SHELL_DATABASE=default scripts/db-shell.sh clickhouse < scripts/init-clickhouse.sql
+	@echo "schemas in place ($(STACK) stack)"
+
+mysql-shell: ## MySQL shell on ecommerce; with SQL piped in, prints tab-separated rows
+	@scripts/db-shell.sh mysql
+
+clickhouse-shell: ## ClickHouse shell on analytics; with SQL piped in, prints tab-separated rows
+	@scripts/db-shell.sh clickhouse
+
+kafka-topics: ## Describe the Kafka topics
+ifeq ($(STACK),local)
+	@$(LOCAL)/kafka.sh topics
+else
+	@$(COMPOSE) exec -T kafka /opt/kafka/bin/kafka-topics.sh --bootstrap-server localhost:9092 --describe
+endif
+
+kafka-consumer-lag: ## Show every consumer group's lag per partition
+ifeq ($(STACK),local)
+	@$(LOCAL)/kafka.sh tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
+	  --bootstrap-server 127.0.0.1:$${KAFKA_PORT:-9092} --describe --all-groups
+else
+	@$(COMPOSE) exec -T kafka /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups
+endif
+
+## ---- docker-compose (the production-like stack; needs a Docker engine) ---------------------------
+
+.PHONY: setup up down clean ps logs register-connector connector-status grafana kafka-ui
+setup: ## Build and start everything with docker-compose, then register the Kafka Connect sink
+	$(COMPOSE) up -d --build --wait
+	$(MAKE) register-connector
+	@echo "App http://localhost:8080  Grafana http://localhost:3000 (admin/test123)  Kafka UI http://localhost:8081"
+
+up: ## Start the docker-compose stack (keeps data)
+	$(COMPOSE) up -d --wait
+
+down: ## Stop the docker-compose stack (keeps data)
+	$(COMPOSE) down
+
+clean: ## Stop the docker-compose stack and delete its volumes
+	$(COMPOSE) down -v --remove-orphans
+
+ps: ## docker-compose services and their health
+	$(COMPOSE) ps
+
+logs: ## Follow the docker-compose logs (SERVICE=name for one)
+	$(COMPOSE) logs -f --tail=200 $(SERVICE)
+
+register-connector: ## Create or update the ClickHouse sink connector in Kafka Connect
+	@curl -fsS -X PUT -H 'Content-Type: application/json' \
+	  --data "$$(python3 -c 'import json,sys; print(json.dumps(json.load(open("kafka-connect/clickhouse-sink.json"))["config"]))')" \
+	  http://localhost:$(KAFKA_CONNECT_PORT)/connectors/clickhouse-sink-orders/config && echo
+
+connector-status: ## Status of the ClickHouse sink connector
+	@curl -fsS http://localhost:$(KAFKA_CONNECT_PORT)/connectors/clickhouse-sink-orders/status && echo
+
+grafana: ## Where Grafana is
+	@echo "Grafana: http://localhost:$(GRAFANA_PORT)  (login admin / $(GRAFANA_ADMIN_PASSWORD))"
+
+kafka-ui: ## Where Kafka UI is
+	@echo "Kafka UI: http://localhost:$(KAFKA_UI_PORT)"
