@@ -96,13 +96,13 @@ endif
 ## ---- docker-compose (the production-like stack; needs a Docker engine) ---------------------------
 
 .PHONY: setup up down clean ps logs register-connector connector-status grafana kafka-ui
-setup: ## Build and start everything with docker-compose, then register the Kafka Connect sink
-	$(COMPOSE) up -d --build --wait
-	$(MAKE) register-connector
+setup: ## Build and start everything with docker-compose (and the Kafka Connect sink when SINK_MODE=connect)
+	$(COMPOSE) up -d --build
+	@if [ "$(SINK_MODE)" = connect ]; then $(MAKE) -s register-connector; fi
 	@echo "App http://localhost:8080  Grafana http://localhost:3000 (admin/test123)  Kafka UI http://localhost:8081"
 
 up: ## Start the docker-compose stack (keeps data)
-	$(COMPOSE) up -d --wait
+	$(COMPOSE) up -d
 
 down: ## Stop the docker-compose stack (keeps data)
 	$(COMPOSE) down
@@ -117,7 +117,7 @@ logs: ## Follow the docker-compose logs (SERVICE=name for one)
 	$(COMPOSE) logs -f --tail=200 $(SERVICE)
 
 register-connector: ## Create or update the ClickHouse sink connector in Kafka Connect
-	@curl -fsS -X PUT -H 'Content-Type: application/json' \
+	@curl -fsS --retry 30 --retry-connrefused --retry-delay 2 -X PUT -H 'Content-Type: application/json' \
 	  --data "$$(python3 -c 'import json,sys; print(json.dumps(json.load(open("kafka-connect/clickhouse-sink.json"))["config"]))')" \
 	  http://localhost:$(KAFKA_CONNECT_PORT)/connectors/clickhouse-sink-orders/config && echo
 
