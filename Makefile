@@ -54,7 +54,7 @@ test: chdb ## Every test against real services: starts the local stack, runs mvn
 
 chdb: scripts/chdb/node_modules/.installed ## Install chdb (a current ClickHouse engine) for the SQL checks
 scripts/chdb/node_modules/.installed: scripts/chdb/package.json scripts/chdb/package-lock.json
-	cd scripts/chdb && npm ci --no-audit --no-fund --loglevel=error
+	cd scripts/chdb && npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 compose-check: ## Validate docker-compose.yml (needs no Docker engine)
