@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.boot.system.ApplicationHome;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -29,6 +32,16 @@ public class RoutesDirectory implements EnvironmentPostProcessor {
     static final String PATTERN_PROPERTY = "camel.main.routes-include-pattern";
     static final String ROUTE_FILES = "*.camel.yaml";
 
+    private final Log log;
+
+    public RoutesDirectory(DeferredLogFactory logs) {
+        this.log = logs.getLog(RoutesDirectory.class);
+    }
+
+    RoutesDirectory() {
+        this.log = LogFactory.getLog(RoutesDirectory.class);
+    }
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
         if (env.containsProperty(PATTERN_PROPERTY)) {
@@ -39,12 +52,14 @@ public class RoutesDirectory implements EnvironmentPostProcessor {
                 ? Path.of(configured).toAbsolutePath().normalize()
                 : find().orElse(null);
         if (dir == null) {
-            return; // no YAML routes anywhere: the Java routes still run
+            log.warn("No routes/ folder with " + ROUTE_FILES + " files found; set ROUTES_DIR to load YAML routes");
+            return; // the Java routes still run
         }
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("Routes directory " + dir + " (from " + DIR_PROPERTY
                     + " or ROUTES_DIR) does not exist");
         }
+        log.info("YAML routes from " + dir + "/" + ROUTE_FILES);
         env.getPropertySources().addFirst(new MapPropertySource("routesDirectory", Map.of(
                 DIR_PROPERTY, dir.toString(),
                 PATTERN_PROPERTY, "file:" + dir + "/" + ROUTE_FILES)));

@@ -18,7 +18,7 @@ final class Chdb {
 
     /** Runs a whole script and returns what its queries printed, tab-separated, in order. */
     static String run(String script) throws IOException, InterruptedException {
-        Path runner = TestDatabases.projectFile("scripts/chdb/run-sql.js");
+        Path runner = LocalStack.projectFile("scripts/chdb/run-sql.js");
         if (!Files.isDirectory(runner.resolveSibling("node_modules/chdb"))) {
             throw new IllegalStateException("chdb is not installed: run `make chdb` (npm install in scripts/chdb)");
         }

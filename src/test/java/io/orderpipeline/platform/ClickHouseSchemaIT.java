@@ -31,7 +31,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class ClickHouseSchemaIT {
 
     static final String DB = "analytics_it_" + UUID.randomUUID().toString().substring(0, 8);
-    static final JdbcTemplate clickhouse = new JdbcTemplate(TestDatabases.clickHouse());
+    static final JdbcTemplate clickhouse = new JdbcTemplate(LocalStack.clickHouse());
     static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     static final LocalDateTime NOW = LocalDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
 
@@ -67,7 +67,7 @@ class ClickHouseSchemaIT {
 
     @BeforeAll
     static void createSchemaTwice() throws IOException {
-        schema = inScratchDb(Files.readString(TestDatabases.projectFile("scripts/init-clickhouse.sql")));
+        schema = inScratchDb(Files.readString(LocalStack.projectFile("scripts/init-clickhouse.sql")));
         for (int i = 0; i < 2; i++) { // the second run proves it is idempotent
             for (String statement : statements(schema)) {
                 clickhouse.execute(statement);

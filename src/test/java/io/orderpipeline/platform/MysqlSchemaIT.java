@@ -29,7 +29,7 @@ class MysqlSchemaIT {
     static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     static final String FROM_FLYWAY = "it_schema_flyway_" + SUFFIX;
     static final String FROM_INIT_SCRIPT = "it_schema_init_" + SUFFIX;
-    static final JdbcTemplate admin = new JdbcTemplate(TestDatabases.mysqlRoot(""));
+    static final JdbcTemplate admin = new JdbcTemplate(LocalStack.mysqlRoot(""));
 
     static Flyway flyway;
 
@@ -37,11 +37,11 @@ class MysqlSchemaIT {
     static void buildBothSchemas() {
         admin.execute("CREATE DATABASE " + FROM_FLYWAY);
         admin.execute("CREATE DATABASE " + FROM_INIT_SCRIPT);
-        flyway = Flyway.configure().dataSource(TestDatabases.mysqlRoot(FROM_FLYWAY))
+        flyway = Flyway.configure().dataSource(LocalStack.mysqlRoot(FROM_FLYWAY))
                 .locations("classpath:db/migration").load();
         flyway.migrate();
-        new ResourceDatabasePopulator(new FileSystemResource(TestDatabases.projectFile("scripts/init-mysql.sql")))
-                .execute(TestDatabases.mysqlRoot(FROM_INIT_SCRIPT));
+        new ResourceDatabasePopulator(new FileSystemResource(LocalStack.projectFile("scripts/init-mysql.sql")))
+                .execute(LocalStack.mysqlRoot(FROM_INIT_SCRIPT));
     }
 
     @AfterAll
@@ -61,8 +61,8 @@ class MysqlSchemaIT {
 
     @Test
     void initScriptRunsTwiceWithoutError() {
-        new ResourceDatabasePopulator(new FileSystemResource(TestDatabases.projectFile("scripts/init-mysql.sql")))
-                .execute(TestDatabases.mysqlRoot(FROM_INIT_SCRIPT));
+        new ResourceDatabasePopulator(new FileSystemResource(LocalStack.projectFile("scripts/init-mysql.sql")))
+                .execute(LocalStack.mysqlRoot(FROM_INIT_SCRIPT));
         assertThat(createStatements(FROM_INIT_SCRIPT)).containsKeys("orders", "outbox");
     }
 
@@ -79,7 +79,7 @@ class MysqlSchemaIT {
 
     @Test
     void seedGuideInsertsWorkAndFillEveryOtherColumn() {
-        JdbcTemplate db = new JdbcTemplate(TestDatabases.mysqlRoot(FROM_INIT_SCRIPT));
+        JdbcTemplate db = new JdbcTemplate(LocalStack.mysqlRoot(FROM_INIT_SCRIPT));
         String orderId = UUID.randomUUID().toString();
         // The seed guide's own statements, as a legacy writer would send them.
         db.update("INSERT INTO orders (id, user_id, total_amount, status, shipping_address) "
@@ -101,7 +101,7 @@ class MysqlSchemaIT {
 
     @Test
     void pendingRowsAreFoundThroughTheIndexNotAScan() {
-        JdbcTemplate db = new JdbcTemplate(TestDatabases.mysqlRoot(FROM_FLYWAY));
+        JdbcTemplate db = new JdbcTemplate(LocalStack.mysqlRoot(FROM_FLYWAY));
         List<Map<String, Object>> plan = db.queryForList(
                 "EXPLAIN SELECT id FROM outbox WHERE processed = FALSE ORDER BY id LIMIT 500");
         assertThat(plan).hasSize(1);

@@ -39,7 +39,7 @@ class RoutesDirectoryTest {
 
         new RoutesDirectory().postProcessEnvironment(env, null);
 
-        Path expected = TestDatabases.projectFile("routes").toAbsolutePath().normalize();
+        Path expected = LocalStack.projectFile("routes").toAbsolutePath().normalize();
         assertThat(env.getProperty("app.routes.dir")).isEqualTo(expected.toString());
         assertThat(Files.exists(expected.resolve("heartbeat.camel.yaml"))).isTrue();
     }

@@ -9,14 +9,15 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Admin connections to the local stack for tests that build scratch databases beside the app's.
+ * The local stack as tests see it: admin connections for scratch databases beside the app's, and
+ * the repository's files.
  * Credentials come from the same environment variables as scripts/local/env.sh, with its defaults.
  */
-final class TestDatabases {
+final class LocalStack {
 
     private static final Map<String, String> ENV = System.getenv();
 
-    private TestDatabases() {
+    private LocalStack() {
     }
 
     static String env(String name, String fallback) {
