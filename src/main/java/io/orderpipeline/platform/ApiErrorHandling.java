@@ -1,0 +1,90 @@
+package io.orderpipeline.platform;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.ProblemDetail;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/**
+ * Error handling shared by every HTTP API route (Java or YAML: reference "api-errors"). Every
+ * refusal becomes an RFC 9457 problem document; an unreachable database is a 503; anything else a
+ * 500 whose details stay in the log. No stack trace or class name reaches a client.
+ */
+@Component
+public class ApiErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String ID = "api-errors";
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrorHandling.class);
+
+    private final ObjectMapper json;
+
+    public ApiErrorHandling(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .onException(ApiProblem.class).handled(true)
+                    .process(e -> {
+                        ApiProblem p = e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiProblem.class);
+                        write(e, p.status(), p.title(), p.getMessage(), p.extra());
+                    })
+                .end()
+                .onException(CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
+                        DataAccessResourceFailureException.class, QueryTimeoutException.class,
+                        TransientDataAccessException.class).handled(true)
+                    .process(e -> {
+                        Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+                        log.warn("Database unavailable for {} {}: {}", e.getIn().getHeader(Exchange.HTTP_METHOD),
+                                e.getIn().getHeader(Exchange.HTTP_PATH), cause.getMessage());
+                        e.getIn().setHeader("Retry-After", "5");
+                        write(e, 503, "Service unavailable",
+                                "The order database is not reachable right now; nothing was written. Try again shortly.",
+                                Map.of());
+                    })
+                .end()
+                .onException(Exception.class).handled(true)
+                    .process(e -> {
+                        Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+                        log.error("Unexpected failure for {} {}", e.getIn().getHeader(Exchange.HTTP_METHOD),
+                                e.getIn().getHeader(Exchange.HTTP_PATH), cause);
+                        write(e, 500, "Internal error", "The request could not be completed.", Map.of());
+                    })
+                .end();
+    }
+
+    private void write(Exchange exchange, int status, String title, String detail, Map<String, Object> extra)
+            throws Exception {
+        ProblemDetail problem = ProblemDetail.forStatus(status);
+        problem.setTitle(title);
+        problem.setDetail(detail);
+        String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
+        if (path != null) {
+            try {
+                problem.setInstance(java.net.URI.create(path.startsWith("/") ? path : "/" + path));
+            } catch (IllegalArgumentException notAUri) {
+                // a path that is no valid URI is left out rather than echoed
+            }
+        }
+        extra.forEach(problem::setProperty);
+        var in = exchange.getIn();
+        in.removeHeaders("*", "Retry-After");
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        in.setHeader(Exchange.CONTENT_TYPE, PROBLEM_JSON);
+        in.setBody(json.writeValueAsString(problem));
+    }
+}
