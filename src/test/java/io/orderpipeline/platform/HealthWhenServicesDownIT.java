@@ -19,7 +19,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * The app pointed at a Kafka and a ClickHouse that do not exist (a closed port each) still starts,
  * and /actuator/health says which parts are DOWN, quickly, while MySQL stays UP.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// The relay stays off here: this context cannot reach Kafka and must not hold the relay lock that
+// the other test contexts (alive at the same time, cached by Spring) need.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "app.outbox.relay.enabled=false")
 class HealthWhenServicesDownIT {
 
     @DynamicPropertySource

@@ -13,25 +13,25 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * the repository's files.
  * Credentials come from the same environment variables as scripts/local/env.sh, with its defaults.
  */
-final class LocalStack {
+public final class LocalStack {
 
     private static final Map<String, String> ENV = System.getenv();
 
     private LocalStack() {
     }
 
-    static String env(String name, String fallback) {
+    public static String env(String name, String fallback) {
         return ENV.getOrDefault(name, fallback);
     }
 
-    static DataSource mysqlRoot(String database) {
+    public static DataSource mysqlRoot(String database) {
         String url = "jdbc:mysql://" + env("MYSQL_HOST", "127.0.0.1") + ":" + env("MYSQL_PORT", "3306") + "/"
                 + database + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectionTimeZone=UTC"
                 + "&forceConnectionTimeZoneToSession=true";
         return new DriverManagerDataSource(url, "root", env("MYSQL_ROOT_PASSWORD", "password"));
     }
 
-    static DataSource clickHouse() {
+    public static DataSource clickHouse() {
         DriverManagerDataSource ds = new DriverManagerDataSource(
                 "jdbc:clickhouse://" + env("CLICKHOUSE_HOST", "127.0.0.1") + ":" + env("CLICKHOUSE_HTTP_PORT", "8123")
                         + "/default?compress=false",
@@ -41,7 +41,7 @@ final class LocalStack {
     }
 
     /** The repository's root: tests run from it under Maven, but look upwards to be sure. */
-    static Path projectFile(String relative) {
+    public static Path projectFile(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve(relative))) {
                 return dir.resolve(relative);
