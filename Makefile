@@ -37,7 +37,7 @@ local-clean: ## Stop the local stack and delete its data
 
 ## ---- Build, run, test -----------------------------------------------------------------------
 
-.PHONY: build run test chdb compose-check init-mysql-sql
+.PHONY: build run test load chdb compose-check init-mysql-sql
 build: ## Compile and package the app (no tests)
 	$(MVN) -q -DskipTests package
 
@@ -51,6 +51,14 @@ test: chdb ## Every test against real services: starts the local stack, runs mvn
 	status=0; $(MVN) verify || status=$$?; \
 	if [ $$was_up = no ]; then $(LOCAL)/stack.sh down; else echo "local stack was running before the tests: left running"; fi; \
 	exit $$status
+
+RATE     ?= 100
+DURATION ?= 30
+APP_URL  ?= http://localhost:8080
+load: ## Post orders and status changes at RATE/s for DURATION s to a running app (make run in another shell)
+	@ls target/order-analytics-pipeline-*.jar >/dev/null 2>&1 || $(MVN) -q -DskipTests package
+	@java -Dloader.main=io.orderpipeline.load.LoadGenerator -cp "$$(ls target/order-analytics-pipeline-*.jar | head -n 1)" \
+	  org.springframework.boot.loader.launch.PropertiesLauncher --rate=$(RATE) --duration=$(DURATION) --url=$(APP_URL) $(LOAD_ARGS)
 
 chdb: scripts/chdb/node_modules/.installed ## Install chdb (a current ClickHouse engine) for the SQL checks
 scripts/chdb/node_modules/.installed: scripts/chdb/package.json scripts/chdb/package-lock.json
