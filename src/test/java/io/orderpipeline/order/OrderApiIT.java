@@ -68,7 +68,6 @@ class OrderApiIT {
         Map<String, Object> event = events.get(0);
         assertThat(event.get("aggregate_type")).isEqualTo("Order");
         assertThat(event.get("event_type")).isEqualTo("OrderCreated");
-        assertThat(event.get("processed")).isEqualTo(false);
         JsonNode payload = json.readTree((String) event.get("payload"));
         assertThat(payload.get("eventId").asText()).isEqualTo(event.get("event_id"));
         assertThat(payload.get("eventType").asText()).isEqualTo("OrderCreated");
@@ -132,6 +131,26 @@ class OrderApiIT {
         assertThat(response.getBody()).doesNotContain("Exception", "java.", "com.fasterxml", "at io.");
         assertThat(count("orders")).isEqualTo(orders);
         assertThat(count("outbox")).isEqualTo(events);
+    }
+
+    @Test
+    void whenTheOutboxInsertFailsTheOrderIsNotWrittenEither() throws Exception {
+        JdbcTemplate root = new JdbcTemplate(io.orderpipeline.platform.LocalStack.mysqlRoot("ecommerce"));
+        String probe = "atomicity-" + UUID.randomUUID();
+        // A real failure inside the transaction, after the order row was inserted.
+        root.execute("CREATE TRIGGER it_fail_outbox BEFORE INSERT ON outbox FOR EACH ROW BEGIN "
+                + "IF NEW.payload LIKE '%" + probe + "%' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'probe'; "
+                + "END IF; END");
+        try {
+            ResponseEntity<String> response = post("/api/orders", order(probe, "12.34"), null);
+
+            assertThat(response.getStatusCode().value()).isEqualTo(500);
+            assertThat(response.getHeaders().getContentType()).hasToString("application/problem+json");
+            assertThat(response.getBody()).doesNotContain("probe", "SQL", "Exception");
+            assertThat(count("orders WHERE user_id = '" + probe + "'")).isZero();
+        } finally {
+            root.execute("DROP TRIGGER IF EXISTS it_fail_outbox");
+        }
     }
 
     @Test
