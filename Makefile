@@ -37,7 +37,7 @@ local-clean: ## Stop the local stack and delete its data
 
 ## ---- Build, run, test -----------------------------------------------------------------------
 
-.PHONY: build run test load chdb compose-check init-mysql-sql
+.PHONY: build run test load relay-latency chdb compose-check init-mysql-sql
 build: ## Compile and package the app (no tests)
 	$(MVN) -q -DskipTests package
 
@@ -59,6 +59,9 @@ load: ## Post orders and status changes at RATE/s for DURATION s to a running ap
 	@ls target/order-analytics-pipeline-*.jar >/dev/null 2>&1 || $(MVN) -q -DskipTests package
 	@java -Dloader.main=io.orderpipeline.load.LoadGenerator -cp "$$(ls target/order-analytics-pipeline-*.jar | head -n 1)" \
 	  org.springframework.boot.loader.launch.PropertiesLauncher --rate=$(RATE) --duration=$(DURATION) --url=$(APP_URL) $(LOAD_ARGS)
+
+relay-latency: ## What the relay adds at ~1,000 events/s: p50/p99 from outbox insert to Kafka ack (app must run)
+	@scripts/bench/relay-latency.sh $(or $(SECONDS_),20)
 
 chdb: scripts/chdb/node_modules/.installed ## Install chdb (a current ClickHouse engine) for the SQL checks
 scripts/chdb/node_modules/.installed: scripts/chdb/package.json scripts/chdb/package-lock.json

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record OutboxRelayProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("1000") int batchSize,
-        @DefaultValue("100ms") Duration idleInterval,
+        @DefaultValue("20ms") Duration idleInterval,
         @DefaultValue("1s") Duration drainBudget,
         @DefaultValue("900000") int maxPayloadBytes,
         @DefaultValue("5") int maxAttempts,

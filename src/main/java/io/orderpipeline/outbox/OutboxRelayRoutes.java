@@ -31,7 +31,7 @@ public class OutboxRelayRoutes extends RouteBuilder {
         onException(Exception.class).handled(true)
                 .log(LoggingLevel.WARN, "${routeId} tick failed: ${exception.message}");
 
-        from("timer:outbox-relay?delay=1000&period={{app.outbox.relay.idle-interval:100ms}}")
+        from("timer:outbox-relay?delay=1000&period={{app.outbox.relay.idle-interval:20ms}}")
                 .routeId("outbox-relay")
                 .autoStartup("{{app.outbox.relay.enabled:true}}")
                 .filter(e -> leadership.holds())
