@@ -24,7 +24,7 @@ import org.springframework.http.ResponseEntity;
 // Spring Boot switches metrics export off in tests unless asked; /actuator/prometheus is part of the contract.
 @AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "app.heartbeat.period-ms=100")
+        properties = {"app.heartbeat.period-ms=100", "app.outbox.relay.enabled=false"})
 class ApplicationIT {
 
     @Autowired

@@ -33,7 +33,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The order API over HTTP against the real MariaDB: what is written, what is refused, and that a
  * refusal writes nothing.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// The relay is OutboxRelayIT's subject; off here so that context is the one relaying.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "app.outbox.relay.enabled=false")
 class OrderApiIT {
 
     @Autowired
