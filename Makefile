@@ -37,7 +37,7 @@ local-clean: ## Stop the local stack and delete its data
 
 ## ---- Build, run, test -----------------------------------------------------------------------
 
-.PHONY: build run test load relay-latency chdb compose-check init-mysql-sql
+.PHONY: build run test load reconcile relay-latency chdb compose-check init-mysql-sql
 build: ## Compile and package the app (no tests)
 	$(MVN) -q -DskipTests package
 
@@ -59,6 +59,11 @@ load: ## Post orders and status changes at RATE/s for DURATION s to a running ap
 	@ls target/order-analytics-pipeline-*.jar >/dev/null 2>&1 || $(MVN) -q -DskipTests package
 	@java -Dloader.main=io.orderpipeline.load.LoadGenerator -cp "$$(ls target/order-analytics-pipeline-*.jar | head -n 1)" \
 	  org.springframework.boot.loader.launch.PropertiesLauncher --rate=$(RATE) --duration=$(DURATION) --url=$(APP_URL) $(LOAD_ARGS)
+
+reconcile: ## MySQL beside ClickHouse (orders and revenue per day, orders per status); exits 1 on any difference
+	@ls target/order-analytics-pipeline-*.jar >/dev/null 2>&1 || $(MVN) -q -DskipTests package
+	@java -Dloader.main=io.orderpipeline.analytics.ReconcileCommand -cp "$$(ls target/order-analytics-pipeline-*.jar | head -n 1)" \
+	  org.springframework.boot.loader.launch.PropertiesLauncher
 
 relay-latency: ## What the relay adds at ~1,000 events/s: p50/p99 from outbox insert to Kafka ack (app must run)
 	@scripts/bench/relay-latency.sh $(or $(SECONDS_),20)

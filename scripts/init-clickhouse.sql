@@ -8,8 +8,11 @@ CREATE DATABASE IF NOT EXISTS analytics;
 -- One row per order event (OrderCreated, OrderStatusChanged). The order's own fields are a snapshot
 -- taken when the event happened; created_at is always the order's creation time, so that every
 -- aggregate below counts an order on the day and hour it was placed.
--- kafka_partition/kafka_offset say which record of analytics.orders a row came from; the sink uses
--- them to resume exactly where it stopped. Rows inserted by other writers (Kafka Connect) keep -1.
+-- event_time_ms / ingested_ms: when the change was committed and when its row reached ClickHouse,
+-- in milliseconds (18.16 has no DateTime64): the pipeline's freshness and end-to-end latency.
+-- kafka_partition/kafka_offset: which record of analytics.orders a row came from (the Camel sink
+-- sets them; other writers such as Kafka Connect leave -1). ClickHouse 18.16 does not apply DEFAULT
+-- expressions to fields a JSONEachRow insert omits (it writes 0 or ''), so the sink sends every column.
 CREATE TABLE IF NOT EXISTS analytics.orders_analytics
 (
     event_id         UUID,
@@ -22,9 +25,10 @@ CREATE TABLE IF NOT EXISTS analytics.orders_analytics
     previous_status  String DEFAULT '',
     created_at       DateTime,
     event_time       DateTime,
+    event_time_ms    UInt64 DEFAULT toUInt64(event_time) * 1000,
+    ingested_ms      UInt64 DEFAULT toUInt64(now()) * 1000,
     kafka_partition  Int32 DEFAULT -1,
-    kafka_offset     Int64 DEFAULT -1,
-    ingested_at      DateTime DEFAULT now()
+    kafka_offset     Int64 DEFAULT -1
 )
 ENGINE = MergeTree()
 PARTITION BY toYYYYMM(event_time)

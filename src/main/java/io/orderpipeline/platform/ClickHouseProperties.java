@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("app.clickhouse")
 public record ClickHouseProperties(
         String url,
+        String httpUrl,
         String username,
         String password,
         @DefaultValue("true") boolean initSchema,

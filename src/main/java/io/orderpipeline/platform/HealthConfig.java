@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
  * below, minus "HealthIndicator"), each bounded by a timeout so a dead service answers DOWN quickly.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(KafkaTopics.class)
+@EnableConfigurationProperties({KafkaTopics.class, io.orderpipeline.sink.SinkProperties.class})
 public class HealthConfig {
 
     @Bean

@@ -1,0 +1,10 @@
+package io.orderpipeline.sink;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One record of analytics.orders on its way into orders_analytics: where it came from, its event id
+ * and time (for de-duplication), and the row itself.
+ */
+public record SinkRow(int partition, long offset, String key, String eventId, String eventTime, ObjectNode row) {
+}
