@@ -12,8 +12,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,10 +19,7 @@ import org.springframework.http.ResponseEntity;
 /**
  * The app started against the real local stack (`make local-up`): MariaDB, Kafka and ClickHouse.
  */
-// Spring Boot switches metrics export off in tests unless asked; /actuator/prometheus is part of the contract.
-@AutoConfigureObservability
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"app.heartbeat.period-ms=100", "app.outbox.relay.enabled=false"})
+@PipelineTest
 class ApplicationIT {
 
     @Autowired

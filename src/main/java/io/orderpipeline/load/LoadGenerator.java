@@ -49,7 +49,10 @@ public final class LoadGenerator {
     private final int durationSeconds;
     private final double statusShare;
     private final Semaphore inFlight;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 with keep-alive, as browsers and most clients talk to the API; the JDK client would
+    // otherwise try an h2c upgrade on every new connection.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final ConcurrentLinkedQueue<Tracked> changeable = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
     private final AtomicLong sent = new AtomicLong();

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,7 +37,9 @@ public final class SinkBatch {
 
     /** Parses each record; one that is no usable row is refused now, before ClickHouse sees it. */
     public static SinkBatch of(List<ConsumerRecord<String, String>> records, ObjectMapper json) {
-        ObjectReader reader = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        // Amounts pass through exactly as written: 10.00 must not come out as 1E+1.
+        ObjectReader reader = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .with(JsonNodeFactory.withExactBigDecimals(true));
         SinkBatch batch = new SinkBatch();
         for (ConsumerRecord<String, String> r : records) {
             try {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -36,8 +37,9 @@ public class OrderEventMapper {
 
     public OrderEventMapper(ObjectMapper json) {
         this.json = json;
-        // Amounts stay exact decimals; a double would turn 0.1 + 0.2 into 0.30000000000000004.
-        this.reader = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        // Amounts stay exact decimals as written (10.50 stays 10.50, not 10.5 or 1.05E+1).
+        this.reader = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .with(JsonNodeFactory.withExactBigDecimals(true));
     }
 
     /**

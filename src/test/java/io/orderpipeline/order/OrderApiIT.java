@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
+import io.orderpipeline.PipelineTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -33,9 +33,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The order API over HTTP against the real MariaDB: what is written, what is refused, and that a
  * refusal writes nothing.
  */
-// The relay is OutboxRelayIT's subject; off here so that context is the one relaying.
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "app.outbox.relay.enabled=false")
+@PipelineTest
 class OrderApiIT {
 
     @Autowired

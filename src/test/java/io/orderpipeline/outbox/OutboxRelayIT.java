@@ -18,15 +18,15 @@ import io.orderpipeline.order.OrderStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
+import io.orderpipeline.PipelineTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The relay against the real MariaDB and Kafka. The other test contexts run with the relay off,
- * and this one takes a lock name of its own, so it relays even beside an app left running.: what reaches order.events, in which order, with
+ * The relay against the real MariaDB and Kafka (the one pipeline instance all @PipelineTest
+ * classes share); counters are compared before and after, since other tests move them too.: what reaches order.events, in which order, with
  * which key and headers; what goes to order.events.dlq; and what the outbox rows say afterwards.
  */
-@SpringBootTest(properties = "app.outbox.relay.leader-lock=outbox-relay-it")
+@PipelineTest
 class OutboxRelayIT {
 
     static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -98,6 +98,9 @@ class OutboxRelayIT {
         try (TopicReader dlq = new TopicReader("order.events.dlq"); TopicReader events = new TopicReader("order.events")) {
             insertEvent(notAnObject, "'\"just a string\"'");
             insertEvent(oversized, "JSON_OBJECT('orderId', ?, 'blob', REPEAT('x', 950000))", oversized);
+            // The healthy event's order exists in MySQL too, so reconciliation stays exact.
+            db.update("INSERT INTO orders (id, user_id, total_amount, status, shipping_address) "
+                    + "VALUES (?, 'u', 1.00, 'PENDING', '1 Main St')", healthy);
             insertEvent(healthy, "JSON_OBJECT('orderId', ?, 'userId', 'u', 'totalAmount', 1.00, 'status', 'PENDING')", healthy);
 
             List<ConsumerRecord<String, String>> dead = dlq.until(

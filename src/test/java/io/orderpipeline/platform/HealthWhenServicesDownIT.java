@@ -19,10 +19,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * The app pointed at a Kafka and a ClickHouse that do not exist (a closed port each) still starts,
  * and /actuator/health says which parts are DOWN, quickly, while MySQL stays UP.
  */
-// The relay stays off here: this context cannot reach Kafka and must not hold the relay lock that
-// the other test contexts (alive at the same time, cached by Spring) need.
+// The pipeline's moving parts stay off here: this context cannot reach Kafka, and must not take
+// the relay lock or consumer-group partitions from the shared @PipelineTest context.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "app.outbox.relay.enabled=false")
+        properties = {"app.outbox.relay.enabled=false", "app.transformer.enabled=false", "app.sink.mode=off"})
 class HealthWhenServicesDownIT {
 
     @DynamicPropertySource
