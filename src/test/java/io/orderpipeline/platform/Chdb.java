@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
  * prove that SQL written for Debian's 18.16 server also runs on the ClickHouse users deploy.
  * `make chdb` (part of `make test`) installs it.
  */
-final class Chdb {
+public final class Chdb {
 
     private Chdb() {
     }
 
     /** Runs a whole script and returns what its queries printed, tab-separated, in order. */
-    static String run(String script) throws IOException, InterruptedException {
+    public static String run(String script) throws IOException, InterruptedException {
         Path runner = LocalStack.projectFile("scripts/chdb/run-sql.js");
         if (!Files.isDirectory(runner.resolveSibling("node_modules/chdb"))) {
             throw new IllegalStateException("chdb is not installed: run `make chdb` (npm install in scripts/chdb)");

@@ -69,7 +69,7 @@ class ClickHouseSchemaIT {
     static void createSchemaTwice() throws IOException {
         schema = inScratchDb(Files.readString(LocalStack.projectFile("scripts/init-clickhouse.sql")));
         for (int i = 0; i < 2; i++) { // the second run proves it is idempotent
-            for (String statement : statements(schema)) {
+            for (String statement : LocalStack.sqlStatements(schema)) {
                 clickhouse.execute(statement);
             }
         }
@@ -186,22 +186,6 @@ class ClickHouseSchemaIT {
 
     static String inScratchDb(String sql) {
         return sql.replaceAll("\\banalytics\\b", DB);
-    }
-
-    static List<String> statements(String script) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : script.split("\n")) {
-            if (line.trim().startsWith("--")) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (line.trim().endsWith(";")) {
-                out.add(current.toString().trim().replaceAll(";$", ""));
-                current.setLength(0);
-            }
-        }
-        return out;
     }
 
     static List<String> columns(String table) {

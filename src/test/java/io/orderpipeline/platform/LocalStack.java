@@ -40,6 +40,23 @@ public final class LocalStack {
         return ds;
     }
 
+    /** The statements of a SQL script (each ends with ";" at the end of a line; "--" lines are comments). */
+    public static java.util.List<String> sqlStatements(String script) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (line.trim().startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (line.trim().endsWith(";")) {
+                out.add(current.toString().trim().replaceAll(";$", ""));
+                current.setLength(0);
+            }
+        }
+        return out;
+    }
+
     /** The repository's root: tests run from it under Maven, but look upwards to be sure. */
     public static Path projectFile(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {

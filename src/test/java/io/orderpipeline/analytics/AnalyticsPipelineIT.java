@@ -1,0 +1,323 @@
+package io.orderpipeline.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orderpipeline.PipelineTest;
+import io.orderpipeline.platform.LocalStack;
+import io.orderpipeline.sink.ClickHouseHttp;
+import io.orderpipeline.sink.ClickHouseSinkRoutes;
+import io.orderpipeline.sink.SinkBatch;
+
+import org.apache.camel.ProducerTemplate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The whole path on the real stack: HTTP → MySQL → outbox relay → order.events → transformer →
+ * analytics.orders → sink → ClickHouse, judged by the reconciliation of MySQL with ClickHouse.
+ */
+@PipelineTest
+class AnalyticsPipelineIT {
+
+    static final Duration DEADLINE = Duration.ofSeconds(90);
+    static final String BROKERS = System.getenv().getOrDefault("KAFKA_BROKERS", "127.0.0.1:9092");
+
+    @Autowired
+    TestRestTemplate http;
+
+    @Autowired
+    Reconciliation reconciliation;
+
+    @Autowired
+    @Qualifier("clickHouseJdbcTemplate")
+    JdbcTemplate clickhouse;
+
+    @Autowired
+    ClickHouseHttp clickhouseHttp;
+
+    @Autowired
+    ProducerTemplate camel;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    ObjectMapper json;
+
+    @Test
+    void ordersAndStatusChangesOverHttpEndExactInClickHouse() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(create("e2e-" + (i % 3), (10 + i) + ".25"));
+        }
+        for (int i = 0; i < 10; i++) {
+            assertThat(status(ids.get(i), "PAID")).isEqualTo(200);
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(status(ids.get(i), i % 2 == 0 ? "SHIPPED" : "CANCELLED")).isEqualTo(200);
+        }
+
+        awaitExact();
+        assertThat(clickhouse.queryForObject("SELECT count() FROM analytics.orders_analytics WHERE order_id IN ('"
+                + String.join("','", ids) + "')", Long.class)).isEqualTo(20 + 10 + 4);
+        JsonNode summary = json.readTree(http.getForEntity("/api/analytics/summary", String.class).getBody());
+        assertThat(summary.get("ordersToday").asLong()).isGreaterThanOrEqualTo(20);
+        assertThat(summary.get("freshnessMs").asLong()).isNotNegative();
+        JsonNode statuses = json.readTree(http.getForEntity("/api/analytics/status-distribution", String.class).getBody());
+        assertThat(statuses.get("statuses").findValuesAsText("status")).contains("PAID", "SHIPPED", "CANCELLED");
+    }
+
+    @Test
+    void reconsumingAnalyticsOrdersFromTheBeginningWithAFreshGroupChangesNoAggregate() throws Exception {
+        create("replay", "33.33");
+        awaitExact();
+        String before = aggregates();
+        double duplicatesBefore = duplicates();
+
+        int records = 0;
+        try (KafkaConsumer<String, String> fresh = consumer("replay-" + UUID.randomUUID())) {
+            fresh.subscribe(List.of("analytics.orders"));
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int empty = 0;
+            while (System.nanoTime() < end && empty < 5) {
+                List<ConsumerRecord<String, String>> batch = new ArrayList<>();
+                fresh.poll(Duration.ofMillis(500)).forEach(batch::add);
+                if (batch.isEmpty()) {
+                    empty++;
+                    continue;
+                }
+                empty = 0;
+                records += batch.size();
+                camel.requestBody(ClickHouseSinkRoutes.BATCH, SinkBatch.of(batch, json));
+            }
+        }
+
+        assertThat(records).isPositive();
+        assertThat(aggregates()).isEqualTo(before);
+        assertThat(duplicates() - duplicatesBefore).isGreaterThanOrEqualTo(records);
+        assertThat(reconciliation.run().exact()).isTrue();
+    }
+
+    @Test
+    void anEventPublishedTwiceOnOrderEventsIsCountedOnce() throws Exception {
+        String id = create("twice", "44.44");
+        awaitExact();
+        String before = aggregates();
+        double duplicatesBefore = duplicates();
+
+        ConsumerRecord<String, String> original = lastRecordFor("order.events", id);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKERS), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("order.events", null, original.key(), original.value(), original.headers())).get();
+        }
+
+        await().atMost(DEADLINE).until(() -> duplicates() > duplicatesBefore);
+        assertThat(aggregates()).isEqualTo(before);
+        assertThat(reconciliation.run().exact()).isTrue();
+    }
+
+    @Test
+    void clickHouseStoppedDuringTrafficAndRestartedEndsExact() throws Exception {
+        CompletableFuture<List<String>> traffic = CompletableFuture.supplyAsync(() -> {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                ids.add(create("outage", (i + 1) + ".10"));
+                sleep(100);
+            }
+            return ids;
+        });
+        sleep(1000);
+        localStack("clickhouse", "stop");
+        try {
+            assertThat(clickhouseAnswers()).as("ClickHouse is down").isFalse();
+            sleep(5000);
+        } finally {
+            localStack("clickhouse", "start");
+        }
+
+        assertThat(traffic.get()).hasSize(40);
+        awaitExact();
+    }
+
+    @Test
+    void aPoisonEventReachesTheDeadLetterTopicAndTheRestFlow() throws Exception {
+        String poisonKey = "poison-" + UUID.randomUUID();
+        try (KafkaConsumer<String, String> dlq = consumer("dlq-" + UUID.randomUUID());
+             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKERS), new StringSerializer(), new StringSerializer())) {
+            List<TopicPartition> partitions = dlq.partitionsFor("order.events.dlq").stream()
+                    .map(p -> new TopicPartition("order.events.dlq", p.partition())).toList();
+            dlq.assign(partitions);
+            dlq.seekToEnd(partitions);
+            partitions.forEach(dlq::position);
+
+            ProducerRecord<String, String> poison = new ProducerRecord<>("order.events", poisonKey, "{\"orderId\":\"x\"}");
+            poison.headers().add("id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            poison.headers().add("eventType", "OrderExploded".getBytes(StandardCharsets.UTF_8));
+            producer.send(poison).get();
+            create("after-poison", "55.55");
+
+            List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+            await().atMost(DEADLINE).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return seen.stream().anyMatch(r -> poisonKey.equals(r.key()));
+            });
+            ConsumerRecord<String, String> dead = seen.stream().filter(r -> poisonKey.equals(r.key())).findFirst().orElseThrow();
+            assertThat(new String(dead.headers().lastHeader("dlq.reason").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("unknown event type 'OrderExploded'");
+        }
+        awaitExact();
+        assertThat(meters.find("pipeline.transformer.dead.lettered").counter().count()).isPositive();
+    }
+
+    @Test
+    void recordsOnAnalyticsOrdersInsertAsTheKafkaConnectSinkWouldOnBothClickHouses() throws Exception {
+        create("connect", "66.66");
+        awaitExact();
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> reader = consumer("connect-" + UUID.randomUUID())) {
+            reader.subscribe(List.of("analytics.orders"));
+            await().atMost(DEADLINE).until(() -> {
+                reader.poll(Duration.ofMillis(300)).forEach(r -> values.add(r.value()));
+                return values.size() >= 5;
+            });
+        }
+        String db = "connect_it_" + UUID.randomUUID().toString().substring(0, 8);
+        String schema = Files.readString(LocalStack.projectFile("scripts/init-clickhouse.sql")).replaceAll("\\banalytics\\b", db);
+
+        // ClickHouse 18.16: the records as they are, with the connector's settings (ClickHouseHttp uses them).
+        LocalStack.sqlStatements(schema).forEach(clickhouse::execute);
+        try {
+            clickhouseHttp.insertJsonEachRow(db + ".orders_analytics", values);
+            assertThat(clickhouse.queryForObject("SELECT count() FROM " + db + ".orders_analytics", Long.class))
+                    .isEqualTo(values.size());
+        } finally {
+            clickhouse.execute("DROP DATABASE IF EXISTS " + db);
+        }
+
+        // A current ClickHouse (chdb): the same records, the same settings.
+        String script = schema + "\nSET input_format_skip_unknown_fields = 1;\nSET date_time_input_format = 'best_effort';\n"
+                + "INSERT INTO " + db + ".orders_analytics FORMAT JSONEachRow " + String.join("\n", values) + "\n;\n"
+                + "SELECT count() FROM " + db + ".orders_analytics;\n";
+        String out = io.orderpipeline.platform.Chdb.run(script);
+        assertThat(out.strip()).isEqualTo(String.valueOf(values.size()));
+    }
+
+    // ---- helpers ----
+
+    void awaitExact() {
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Reconciliation.Report report = reconciliation.run();
+            assertThat(report.exact()).as(Reconciliation.table(report)).isTrue();
+        });
+    }
+
+    String aggregates() {
+        return Reconciliation.table(reconciliation.run()) + "\nrows=" + clickhouse.queryForObject(
+                "SELECT count() FROM analytics.orders_analytics", Long.class);
+    }
+
+    double duplicates() {
+        var counter = meters.find("pipeline.sink.duplicates.dropped").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    String create(String user, String amount) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+        ResponseEntity<String> response = http.exchange("/api/orders", HttpMethod.POST, new HttpEntity<>(
+                "{\"userId\":\"" + user + "\",\"totalAmount\":" + amount + ",\"shippingAddress\":\"1 Main St\"}", headers),
+                String.class);
+        assertThat(response.getStatusCode().value()).isEqualTo(201);
+        try {
+            return json.readTree(response.getBody()).get("id").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int status(String id, String status) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+        return http.exchange("/api/orders/" + id + "/status", HttpMethod.POST,
+                new HttpEntity<>("{\"status\":\"" + status + "\"}", headers), String.class).getStatusCode().value();
+    }
+
+    ConsumerRecord<String, String> lastRecordFor(String topic, String key) {
+        try (KafkaConsumer<String, String> c = consumer("find-" + UUID.randomUUID())) {
+            c.subscribe(List.of(topic));
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
+            await().atMost(DEADLINE).until(() -> {
+                c.poll(Duration.ofMillis(300)).forEach(r -> {
+                    if (key.equals(r.key())) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(found.size() - 1);
+        }
+    }
+
+    static KafkaConsumer<String, String> consumer(String group) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKERS,
+                ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
+                new StringDeserializer(), new StringDeserializer());
+    }
+
+    boolean clickhouseAnswers() {
+        try {
+            clickhouseHttp.query("SELECT 1");
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    static void localStack(String service, String action) throws Exception {
+        // Output is captured, not inherited: writing to the test JVM's own stdout corrupts Failsafe's channel.
+        Process p = new ProcessBuilder("bash", LocalStack.projectFile("scripts/local/" + service + ".sh").toString(), action)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(service + " " + action + ": " + out).isZero();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
