@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.ResourceLoader;
@@ -76,17 +77,9 @@ public class ClickHouseSchema implements SmartLifecycle {
             return true;
         } catch (RuntimeException e) {
             log.warn("ClickHouse schema not applied yet, retrying in {}: {}", props.schemaRetryInterval(),
-                    rootMessage(e));
+                    NestedExceptionUtils.getMostSpecificCause(e).getMessage());
             return false;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 
     @Override

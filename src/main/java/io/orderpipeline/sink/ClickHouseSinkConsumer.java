@@ -23,6 +23,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
@@ -114,7 +115,7 @@ public class ClickHouseSinkConsumer implements SmartLifecycle {
                     failures++;
                     Duration wait = backoff(failures);
                     log.warn("ClickHouse sink could not store {} records (failure {} in a row), retrying in {} ms: {}",
-                            batch.size(), failures, wait.toMillis(), rootMessage(e));
+                            batch.size(), failures, wait.toMillis(), NestedExceptionUtils.getMostSpecificCause(e).getMessage());
                     firstOffsets(batch).forEach(c::seek);
                     sleep(wait);
                 }
@@ -161,14 +162,6 @@ public class ClickHouseSinkConsumer implements SmartLifecycle {
                 return;
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 
     @Override
