@@ -63,6 +63,9 @@ class AnalyticsPipelineIT {
     JdbcTemplate clickhouse;
 
     @Autowired
+    JdbcTemplate mysql;
+
+    @Autowired
     ClickHouseHttp clickhouseHttp;
 
     @Autowired
@@ -167,6 +170,24 @@ class AnalyticsPipelineIT {
 
         assertThat(traffic.get()).hasSize(40);
         awaitExact();
+    }
+
+    @Test
+    void kafkaStoppedDuringTrafficOrdersAreStillAcceptedAndDeliveredWhenItReturns() throws Exception {
+        List<String> ids = new ArrayList<>();
+        localStack("kafka", "stop");
+        try {
+            for (int i = 0; i < 10; i++) {
+                ids.add(create("kafka-outage", (i + 1) + ".20"));
+            }
+            assertThat(mysql.queryForObject("SELECT COUNT(*) FROM outbox WHERE processed = 0 AND aggregate_id IN ('"
+                    + String.join("','", ids) + "')", Long.class)).as("waiting in the outbox").isEqualTo(10);
+        } finally {
+            localStack("kafka", "start");
+        }
+        awaitExact();
+        assertThat(clickhouse.queryForObject("SELECT count() FROM analytics.orders_analytics WHERE order_id IN ('"
+                + String.join("','", ids) + "')", Long.class)).isEqualTo(10);
     }
 
     @Test
