@@ -123,6 +123,65 @@ class ClickHouseSchemaIT {
         assertStatusDistribution(results.get(3));
     }
 
+    @Test
+    void everyGrafanaPanelGivesTheRightNumbersOnClickHouse18AndOnCurrentClickHouse() throws Exception {
+        List<String> panels = grafanaPanels();
+        assertThat(panels).hasSize(7);
+        StringBuilder script = new StringBuilder(schema).append('\n');
+        events().forEach(e -> script.append(e).append(";\n"));
+        for (int i = 0; i < panels.size(); i++) {
+            String sql = inScratchDb(grafanaMacros(panels.get(i)));
+            assertPanel(i, rows(sql));
+            script.append("SELECT '#query ").append(i).append("';\n").append(sql).append(";\n");
+        }
+        Map<Integer, List<List<String>>> chdb = sections(Chdb.run(script.toString()));
+        for (int i = 0; i < panels.size(); i++) {
+            assertPanel(i, chdb.get(i));
+        }
+    }
+
+    /** The panels' SQL, in panel order, from the dashboard Grafana provisions. */
+    static List<String> grafanaPanels() throws IOException {
+        var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                LocalStack.projectFile("grafana/provisioning/dashboards/e-commerce-orders.json").toFile());
+        assertThat(dashboard.get("title").asText()).isEqualTo("E-Commerce Orders");
+        List<String> sql = new ArrayList<>();
+        dashboard.get("panels").forEach(p -> p.get("targets").forEach(t -> sql.add(t.get("rawSql").asText())));
+        return sql;
+    }
+
+    /** Expands the ClickHouse plugin's macros as the plugin does, for a 30-day range ending now. */
+    static String grafanaMacros(String sql) {
+        long from = NOW.minusDays(30).toEpochSecond(ZoneOffset.UTC);
+        long to = NOW.plusHours(1).toEpochSecond(ZoneOffset.UTC);
+        return sql.replaceAll("\\$__timeFilter\\((\\w+)\\)", "$1 >= toDateTime(" + from + ") AND $1 <= toDateTime(" + to + ")")
+                .replaceAll("\\$__dateFilter\\((\\w+)\\)", dateFilter("$1"))
+                .replace("$__fromTime", "toDateTime(" + from + ")")
+                .replace("$__toTime", "toDateTime(" + to + ")");
+    }
+
+    static void assertPanel(int panel, List<List<String>> rows) {
+        switch (panel) {
+            case 0 -> assertThat(rows).as("orders today").containsExactly(List.of("3"));
+            case 1 -> assertThat(new BigDecimal(rows.get(0).get(0))).as("revenue today").isEqualByComparingTo("35.75");
+            case 2 -> assertThat(Double.parseDouble(rows.get(0).get(0))).as("average order value")
+                    .isCloseTo(35.75 / 3, org.assertj.core.data.Offset.offset(0.001));
+            case 3 -> assertThat(Double.parseDouble(rows.get(0).get(0))).as("freshness in seconds").isBetween(0.0, 3600.0);
+            case 4 -> {
+                assertDailyRevenue(rows.stream().map(r -> List.of(r.get(0), r.get(1))).toList());
+                assertThat(rows.stream().mapToLong(r -> Long.parseLong(r.get(2))).sum()).as("orders in range").isEqualTo(5);
+            }
+            case 5 -> assertThat(rows.stream().mapToLong(r -> Long.parseLong(r.get(1))).sum()).as("orders, last 24 h").isEqualTo(3);
+            case 6 -> {
+                Map<String, Long> byStatus = new LinkedHashMap<>();
+                rows.forEach(r -> byStatus.put(r.get(0), Long.parseLong(r.get(1))));
+                assertThat(byStatus).as("statuses of orders created in range").containsExactlyInAnyOrderEntriesOf(
+                        Map.of("PENDING", 2L, "PAID", 1L, "CANCELLED", 1L, "SHIPPED", 1L));
+            }
+            default -> throw new AssertionError("no expectation for panel " + panel);
+        }
+    }
+
     // The data set: orders o1-o3 today, o4 three days ago, o5 ten days ago, and status changes.
     static List<String> events() {
         String today = TS.format(NOW.minusSeconds(30));
