@@ -37,6 +37,10 @@ local-clean: ## Stop the local stack and delete its data
 
 ## ---- Build, run, test -----------------------------------------------------------------------
 
+.PHONY: demo
+demo: ## The whole pipeline with sample traffic: stack, app, load, reconciliation, then where to look
+	@scripts/demo.sh
+
 .PHONY: build run test load reconcile relay-latency chdb compose-check init-mysql-sql
 build: ## Compile and package the app (no tests)
 	$(MVN) -q -DskipTests package

@@ -12,7 +12,8 @@ case "${1:-}" in
     echo "local stack up in $((SECONDS - start))s"
     ;;
   down)
-    for s in kafka clickhouse mariadb; do "$HERE/$s.sh" stop; done
+    # The app too, when make demo started it (by its pid file, like the services).
+    for s in app kafka clickhouse mariadb; do "$HERE/$s.sh" stop; done
     ;;
   status)
     rc=0
@@ -22,7 +23,7 @@ case "${1:-}" in
   clean)
     "$0" down
     source "$HERE/lib.sh"
-    rm -rf "$LOCAL_DIR/mariadb" "$LOCAL_DIR/clickhouse" "$LOCAL_DIR/kafka/data" "$LOCAL_DIR/kafka/server.properties"
+    rm -rf "$LOCAL_DIR/mariadb" "$LOCAL_DIR/clickhouse" "$LOCAL_DIR/kafka/data" "$LOCAL_DIR/kafka/server.properties" "$LOCAL_DIR/app"
     echo "local data deleted (downloaded Kafka jars kept in $LOCAL_DIR/kafka)"
     ;;
   *) echo "usage: $0 up|down|status|clean" >&2; exit 2 ;;
