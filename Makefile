@@ -49,6 +49,7 @@ run: local-up ## Run the app on :8080 against the local stack, in the foreground
 	$(MVN) -q spring-boot:run
 
 test: chdb ## Every test against real services: starts the local stack, runs mvn verify, stops what it started
+	@$(LOCAL)/ensure-packages.sh chromium chromium-driver
 	@set -u; \
 	was_up=no; $(LOCAL)/stack.sh status >/dev/null 2>&1 && was_up=yes; \
 	$(LOCAL)/stack.sh up || exit 1; \
