@@ -42,7 +42,7 @@ Demo ready in $((SECONDS - start)) s.
   orders created by this run: $sent
   orders in MySQL:            $in_mysql
   orders in ClickHouse:       $in_clickhouse
-  freshness:                  ${freshness} ms since the newest event in ClickHouse
+  freshness:                  ${freshness} ms since the newest event in ClickHouse (traffic ended a few seconds ago)
 
 Where to look:
   dashboard page  http://localhost:8080/
