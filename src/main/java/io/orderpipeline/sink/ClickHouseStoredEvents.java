@@ -1,6 +1,8 @@
 package io.orderpipeline.sink;
 
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,15 +21,21 @@ public class ClickHouseStoredEvents implements StoredEvents {
         this.clickhouse = clickhouse;
     }
 
+    /** Ids per lookup: 2,000 quoted UUIDs stay far below ClickHouse's max_query_size (256 KiB). */
+    static final int IDS_PER_QUERY = 2000;
+
     @Override
     public Set<String> existing(Collection<String> eventIds, String minTime, String maxTime) {
-        if (eventIds.isEmpty()) {
-            return Set.of();
+        List<String> all = List.copyOf(eventIds);
+        Set<String> found = new HashSet<>();
+        for (int from = 0; from < all.size(); from += IDS_PER_QUERY) {
+            // Ids and times were validated (UUID, fixed time format) before they get here.
+            String ids = all.subList(from, Math.min(all.size(), from + IDS_PER_QUERY)).stream()
+                    .map(id -> "'" + id + "'").collect(Collectors.joining(","));
+            String out = clickhouse.query("SELECT toString(event_id) FROM analytics.orders_analytics WHERE event_time >= '"
+                    + minTime + "' AND event_time <= '" + maxTime + "' AND event_id IN (" + ids + ")");
+            out.lines().filter(l -> !l.isBlank()).forEach(found::add);
         }
-        // Ids and times were validated (UUID, fixed time format) before they get here.
-        String ids = eventIds.stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
-        String out = clickhouse.query("SELECT toString(event_id) FROM analytics.orders_analytics WHERE event_time >= '"
-                + minTime + "' AND event_time <= '" + maxTime + "' AND event_id IN (" + ids + ")");
-        return out.lines().filter(l -> !l.isBlank()).collect(Collectors.toSet());
+        return found;
     }
 }
