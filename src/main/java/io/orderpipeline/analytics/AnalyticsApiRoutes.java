@@ -2,10 +2,9 @@ package io.orderpipeline.analytics;
 
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.orderpipeline.platform.ApiErrorHandling;
 import io.orderpipeline.platform.ApiProblem;
+import io.orderpipeline.platform.ApiResponses;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -17,12 +16,12 @@ public class AnalyticsApiRoutes extends RouteBuilder {
 
     private final AnalyticsQueries queries;
     private final Reconciliation reconciliation;
-    private final ObjectMapper json;
+    private final ApiResponses responses;
 
-    public AnalyticsApiRoutes(AnalyticsQueries queries, Reconciliation reconciliation, ObjectMapper json) {
+    public AnalyticsApiRoutes(AnalyticsQueries queries, Reconciliation reconciliation, ApiResponses responses) {
         this.queries = queries;
         this.reconciliation = reconciliation;
-        this.json = json;
+        this.responses = responses;
     }
 
     @Override
@@ -35,15 +34,15 @@ public class AnalyticsApiRoutes extends RouteBuilder {
                 .get("/reconciliation").description("MySQL beside ClickHouse; exact=false on any difference").to("direct:analytics-reconcile");
 
         from("direct:analytics-daily").routeId("analytics-daily").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> respond(e, Map.of("days", queries.dailySales(param(e, "days", 30, 1, 3660)))));
+                .process(e -> responses.write(e, 200, Map.of("days", queries.dailySales(param(e, "days", 30, 1, 3660)))));
         from("direct:analytics-hourly").routeId("analytics-hourly").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> respond(e, Map.of("hours", queries.hourlyOrders(param(e, "hours", 24, 1, 24 * 31)))));
+                .process(e -> responses.write(e, 200, Map.of("hours", queries.hourlyOrders(param(e, "hours", 24, 1, 24 * 31)))));
         from("direct:analytics-status").routeId("analytics-status").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> respond(e, Map.of("statuses", queries.statusDistribution(param(e, "days", 0, 0, 3660)))));
+                .process(e -> responses.write(e, 200, Map.of("statuses", queries.statusDistribution(param(e, "days", 0, 0, 3660)))));
         from("direct:analytics-summary").routeId("analytics-summary").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> respond(e, queries.summary()));
+                .process(e -> responses.write(e, 200, queries.summary()));
         from("direct:analytics-reconcile").routeId("analytics-reconcile").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> respond(e, reconciliation.run()));
+                .process(e -> responses.write(e, 200, reconciliation.run()));
     }
 
     private static int param(Exchange e, String name, int fallback, int min, int max) {
@@ -60,12 +59,5 @@ public class AnalyticsApiRoutes extends RouteBuilder {
             // refused below
         }
         throw ApiProblem.field(name, "must be a whole number from " + min + " to " + max);
-    }
-
-    private void respond(Exchange e, Object body) throws Exception {
-        e.getIn().removeHeaders("*");
-        e.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        e.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getIn().setBody(json.writeValueAsString(body));
     }
 }

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.orderpipeline.order.OrderStatus;
+
 /**
  * Sends realistic order traffic to the API at a fixed rate: new orders, and status changes of
  * orders it created earlier (PENDING → PAID → SHIPPED → DELIVERED, some cancelled). Open loop: the
@@ -202,13 +204,9 @@ public final class LoadGenerator {
         return next.get(0);
     }
 
+    /** Forward first, then CANCELLED where allowed: the app's own state machine. */
     private static List<String> nextStatuses(String current) {
-        return switch (current) {
-            case "PENDING" -> List.of("PAID", "CANCELLED");
-            case "PAID" -> List.of("SHIPPED", "CANCELLED");
-            case "SHIPPED" -> List.of("DELIVERED");
-            default -> List.of();
-        };
+        return OrderStatus.valueOf(current).next().stream().map(Enum::name).toList();
     }
 
     private long errorCount() {

@@ -7,11 +7,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.orderpipeline.platform.ApiErrorHandling;
 import io.orderpipeline.platform.ApiProblem;
 import io.orderpipeline.platform.ApiRequests;
+import io.orderpipeline.platform.ApiResponses;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -30,12 +29,12 @@ public class OrderApiRoutes extends RouteBuilder {
 
     private final OrderService orders;
     private final ApiRequests requests;
-    private final ObjectMapper json;
+    private final ApiResponses responses;
 
-    public OrderApiRoutes(OrderService orders, ApiRequests requests, ObjectMapper json) {
+    public OrderApiRoutes(OrderService orders, ApiRequests requests, ApiResponses responses) {
         this.orders = orders;
         this.requests = requests;
-        this.json = json;
+        this.responses = responses;
     }
 
     @Override
@@ -66,13 +65,13 @@ public class OrderApiRoutes extends RouteBuilder {
         from("direct:order-create").routeId("order-create").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::create);
         from("direct:order-get").routeId("order-get").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> respond(e, 200, orders.get(e.getIn().getHeader("id", String.class))));
+                .process(e -> responses.write(e, 200, orders.get(e.getIn().getHeader("id", String.class))));
         from("direct:order-history").routeId("order-history").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::history);
         from("direct:order-status").routeId("order-status").routeConfigurationId(ApiErrorHandling.ID)
                 .process(e -> {
                     StatusChangeRequest change = requests.read(e, StatusChangeRequest.class);
-                    respond(e, 200, orders.changeStatus(e.getIn().getHeader("id", String.class), change.status()));
+                    responses.write(e, 200, orders.changeStatus(e.getIn().getHeader("id", String.class), change.status()));
                 });
     }
 
@@ -83,11 +82,12 @@ public class OrderApiRoutes extends RouteBuilder {
         }
         CreateOrderRequest request = requests.read(e, CreateOrderRequest.class);
         OrderService.Created created = orders.create(request, key, hash(request));
-        e.getIn().setHeader("Location", "/api/orders/" + created.order().id());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Location", "/api/orders/" + created.order().id());
         if (created.replayed()) {
-            e.getIn().setHeader("Idempotent-Replayed", "true");
+            headers.put("Idempotent-Replayed", "true");
         }
-        respond(e, 201, created.order());
+        responses.write(e, 201, ApiResponses.JSON, created.order(), headers);
     }
 
     private void history(Exchange e) throws Exception {
@@ -129,24 +129,7 @@ public class OrderApiRoutes extends RouteBuilder {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("orders", page.orders());
         body.put("nextPageToken", page.nextPageToken());
-        respond(e, 200, body);
-    }
-
-    private void respond(Exchange e, int status, Object body) throws Exception {
-        var in = e.getIn();
-        String location = in.getHeader("Location", String.class);
-        String replayed = in.getHeader("Idempotent-Replayed", String.class);
-        // Only the headers meant for the client go back (request headers would be echoed otherwise).
-        in.removeHeaders("*");
-        if (location != null) {
-            in.setHeader("Location", location);
-        }
-        if (replayed != null) {
-            in.setHeader("Idempotent-Replayed", replayed);
-        }
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        in.setBody(json.writeValueAsString(body));
+        responses.write(e, 200, body);
     }
 
     /** Equal for a retry of the same request, whatever its formatting or key order. */

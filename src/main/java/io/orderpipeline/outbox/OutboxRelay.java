@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.orderpipeline.platform.Backoff;
 import io.orderpipeline.platform.KafkaTopics;
 import io.orderpipeline.platform.SqlTime;
 
@@ -230,13 +230,8 @@ public class OutboxRelay {
                 failed, wait.toMillis(), consecutiveFailures);
     }
 
-    /** Exponential backoff with full jitter between half and all of the step, capped. */
     Duration backoff(int attempt) {
-        long base = props.initialBackoff().toMillis();
-        long cap = props.maxBackoff().toMillis();
-        long step = Math.min(cap, base << Math.min(20, Math.max(0, attempt - 1)));
-        long jittered = step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
-        return Duration.ofMillis(Math.max(1, jittered));
+        return Backoff.jittered(props.initialBackoff(), props.maxBackoff(), attempt);
     }
 
     /** Null when the row can be published; otherwise why it never can be. */

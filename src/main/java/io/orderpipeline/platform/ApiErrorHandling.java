@@ -2,8 +2,6 @@ package io.orderpipeline.platform;
 
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.slf4j.Logger;
@@ -29,10 +27,10 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrorHandling.class);
 
-    private final ObjectMapper json;
+    private final ApiResponses responses;
 
-    public ApiErrorHandling(ObjectMapper json) {
-        this.json = json;
+    public ApiErrorHandling(ApiResponses responses) {
+        this.responses = responses;
     }
 
     @Override
@@ -41,7 +39,7 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                 .onException(ApiProblem.class).handled(true)
                     .process(e -> {
                         ApiProblem p = e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiProblem.class);
-                        write(e, p.status(), p.title(), p.getMessage(), p.extra());
+                        write(e, p.status(), p.title(), p.getMessage(), p.extra(), Map.of());
                     })
                 .end()
                 .onException(CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
@@ -51,10 +49,9 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                         Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
                         log.warn("Database unavailable for {} {}: {}", e.getIn().getHeader(Exchange.HTTP_METHOD),
                                 e.getIn().getHeader(Exchange.HTTP_PATH), cause.getMessage());
-                        e.getIn().setHeader("Retry-After", "5");
                         write(e, 503, "Service unavailable",
                                 "The order database is not reachable right now; nothing was written. Try again shortly.",
-                                Map.of());
+                                Map.of(), Map.of("Retry-After", "5"));
                     })
                 .end()
                 .onException(Exception.class).handled(true)
@@ -62,13 +59,13 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                         Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
                         log.error("Unexpected failure for {} {}", e.getIn().getHeader(Exchange.HTTP_METHOD),
                                 e.getIn().getHeader(Exchange.HTTP_PATH), cause);
-                        write(e, 500, "Internal error", "The request could not be completed.", Map.of());
+                        write(e, 500, "Internal error", "The request could not be completed.", Map.of(), Map.of());
                     })
                 .end();
     }
 
-    private void write(Exchange exchange, int status, String title, String detail, Map<String, Object> extra)
-            throws Exception {
+    private void write(Exchange exchange, int status, String title, String detail, Map<String, Object> extra,
+                       Map<String, String> headers) throws Exception {
         ProblemDetail problem = ProblemDetail.forStatus(status);
         problem.setTitle(title);
         problem.setDetail(detail);
@@ -81,10 +78,6 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
             }
         }
         extra.forEach(problem::setProperty);
-        var in = exchange.getIn();
-        in.removeHeaders("*", "Retry-After");
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        in.setHeader(Exchange.CONTENT_TYPE, PROBLEM_JSON);
-        in.setBody(json.writeValueAsString(problem));
+        responses.write(exchange, status, PROBLEM_JSON, problem, headers);
     }
 }

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.orderpipeline.platform.Backoff;
 import io.orderpipeline.platform.KafkaTopics;
 
 import org.apache.camel.CamelContext;
@@ -113,7 +113,7 @@ public class ClickHouseSinkConsumer implements SmartLifecycle {
                     throw e;
                 } catch (RuntimeException e) {
                     failures++;
-                    Duration wait = backoff(failures);
+                    Duration wait = Backoff.jittered(props.initialBackoff(), props.maxBackoff(), failures);
                     log.warn("ClickHouse sink could not store {} records (failure {} in a row), retrying in {} ms: {}",
                             batch.size(), failures, wait.toMillis(), NestedExceptionUtils.getMostSpecificCause(e).getMessage());
                     firstOffsets(batch).forEach(c::seek);
@@ -144,12 +144,6 @@ public class ClickHouseSinkConsumer implements SmartLifecycle {
             offsets.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
         }
         return offsets;
-    }
-
-    private Duration backoff(int failures) {
-        long base = props.initialBackoff().toMillis();
-        long step = Math.min(props.maxBackoff().toMillis(), base << Math.min(20, failures - 1));
-        return Duration.ofMillis(step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1));
     }
 
     private void sleep(Duration wait) {

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -253,8 +252,7 @@ class ClickHouseSchemaIT {
     }
 
     static List<List<String>> rows(String sql) {
-        UnaryOperator<String> db = ClickHouseSchemaIT::inScratchDb;
-        return clickhouse.query(db.apply(sql), (rs, i) -> {
+        return clickhouse.query(inScratchDb(sql), (rs, i) -> {
             List<String> row = new ArrayList<>();
             for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
                 row.add(rs.getString(c));
