@@ -41,7 +41,7 @@ local-clean: ## Stop the local stack and delete its data
 demo: ## The whole pipeline with sample traffic: stack, app, load, reconciliation, then where to look
 	@scripts/demo.sh
 
-.PHONY: build run test load reconcile relay-latency chdb compose-check init-mysql-sql
+.PHONY: build run test load reconcile relay-latency bench chdb compose-check init-mysql-sql
 build: ## Compile and package the app (no tests)
 	$(MVN) -q -DskipTests package
 
@@ -72,6 +72,9 @@ reconcile: ## MySQL beside ClickHouse (orders and revenue per day, orders per st
 
 relay-latency: ## What the relay adds at ~1,000 events/s: p50/p99 from outbox insert to Kafka ack (app must run)
 	@scripts/bench/relay-latency.sh $(or $(SECONDS_),20)
+
+bench: ## Intake, relay, end-to-end and sink benchmarks beside raw ceilings, on a stack of their own (BENCH="relay sink" for some)
+	@scripts/bench/bench.sh $(BENCH)
 
 chdb: scripts/chdb/node_modules/.installed ## Install chdb (a current ClickHouse engine) for the SQL checks
 scripts/chdb/node_modules/.installed: scripts/chdb/package.json scripts/chdb/package-lock.json

@@ -64,7 +64,7 @@ public final class LoadGenerator {
     private final AtomicLong created = new AtomicLong();
     private final AtomicLong changed = new AtomicLong();
 
-    LoadGenerator(URI base, int rate, int durationSeconds, double statusShare, int maxInFlight) {
+    public LoadGenerator(URI base, int rate, int durationSeconds, double statusShare, int maxInFlight) {
         this.base = base;
         this.rate = rate;
         this.durationSeconds = durationSeconds;
@@ -98,7 +98,7 @@ public final class LoadGenerator {
         System.exit(load.ok.get() == 0 ? 1 : 0);
     }
 
-    Map<String, Object> run(PrintStream out) throws InterruptedException {
+    public Map<String, Object> run(PrintStream out) throws InterruptedException {
         out.printf("Sending %d requests/s for %d s to %s (%.0f%% status changes)%n", rate, durationSeconds, base,
                 statusShare * 100);
         long start = System.nanoTime();
@@ -185,7 +185,8 @@ public final class LoadGenerator {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
-    private static String newOrder() {
+    /** A plausible order request body (what the benchmarks post too). */
+    public static String newOrder() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long cents = 500 + (long) (Math.abs(r.nextGaussian()) * 6000) + r.nextInt(100);
         String amount = String.format(Locale.ROOT, "%d.%02d", cents / 100, cents % 100);
@@ -236,6 +237,7 @@ public final class LoadGenerator {
         s.put("achievedRate", Math.round(ok.get() / seconds * 10) / 10.0);
         s.put("latencyMsP50", percentile(all, 50) / 1000.0);
         s.put("latencyMsP90", percentile(all, 90) / 1000.0);
+        s.put("latencyMsP95", percentile(all, 95) / 1000.0);
         s.put("latencyMsP99", percentile(all, 99) / 1000.0);
         s.put("latencyMsMax", all.length == 0 ? 0 : all[all.length - 1] / 1000.0);
         out.printf(Locale.ROOT, "%nDone: %d ok of %d sent in %.1f s = %.1f requests/s (target %d/s); "

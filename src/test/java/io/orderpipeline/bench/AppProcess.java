@@ -1,0 +1,115 @@
+package io.orderpipeline.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.orderpipeline.platform.LocalStack;
+
+/**
+ * The packaged app as a child process, the way users run it (`java -jar`), for the benchmarks and
+ * the reliability suite: started with environment overrides, ready when /actuator/health says UP,
+ * stopped with SIGTERM or killed with SIGKILL.
+ */
+public final class AppProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final URI url;
+    private final Path log;
+
+    private AppProcess(String name, Process process, URI url, Path log) {
+        this.name = name;
+        this.process = process;
+        this.url = url;
+        this.log = log;
+    }
+
+    /** Starts the app and waits (at most 120 s) until it is healthy. */
+    public static AppProcess start(String name, Map<String, String> env, Path logDir) throws IOException, InterruptedException {
+        String port = env.getOrDefault("SERVER_PORT", LocalStack.env("SERVER_PORT", "8080"));
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve(name + ".log");
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx768m"));
+        String jfr = System.getenv("BENCH_JFR");
+        if (jfr != null && !jfr.isBlank() && !jfr.equals("0")) {
+            command.add("-XX:StartFlightRecording=filename=" + logDir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
+        }
+        command.addAll(List.of("-jar", jar().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        builder.environment().put("SERVER_PORT", port);
+        AppProcess app = new AppProcess(name, builder.start(), URI.create("http://127.0.0.1:" + port), log);
+        app.awaitHealthy(Duration.ofSeconds(120));
+        return app;
+    }
+
+    static Path jar() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("order-analytics-pipeline-.*\\.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no app jar in target/: run make build"));
+        }
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean healthy() {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url.resolve("/actuator/health"))
+                    .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && r.body().startsWith("{\"status\":\"UP\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitHealthy(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!healthy()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("app '" + name + "' exited with " + process.exitValue() + "; read " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("app '" + name + "' not healthy after " + timeout.toSeconds() + " s; read " + log);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** SIGTERM, then SIGKILL if it has not exited within 90 s (the app's own drain takes up to 60 s). */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no drain, as a crash. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+}

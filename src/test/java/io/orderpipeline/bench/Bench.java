@@ -1,0 +1,664 @@
+package io.orderpipeline.bench;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.orderpipeline.load.LoadGenerator;
+import io.orderpipeline.outbox.OutboxProducerConfig;
+import io.orderpipeline.outbox.OutboxProducerProperties;
+import io.orderpipeline.platform.LocalStack;
+import io.orderpipeline.transform.AnalyticsRow;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
+
+/**
+ * `make bench`: the four stage benchmarks, each beside a raw ceiling measured in the same run on the
+ * same services (scripts/bench/bench.sh gives it a stack of its own). Each stage runs the packaged
+ * app with only that stage switched on, after a warm-up, BENCH_REPS times; the report gives
+ * min/median/max. Results: target/bench/results.json, results.txt and e2e-latency.png.
+ *
+ * <p>Arguments: the benchmarks to run (intake relay e2e sink; all by default).
+ */
+public final class Bench {
+
+    private static final Path OUT = Path.of("target/bench");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final DateTimeFormatter CH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final String TRANSFORMER_GROUP = "order-pipeline-transformer";
+    private static final String SINK_GROUP = "order-pipeline-clickhouse-sink";
+
+    private final int reps = intEnv("BENCH_REPS", 3);
+    private final int concurrency = intEnv("BENCH_CONCURRENCY", 32);
+    private final int intakeSeconds = intEnv("BENCH_INTAKE_SECONDS", 15);
+    private final int relayEvents = intEnv("BENCH_RELAY_EVENTS", 200_000);
+    private final int e2eRate = intEnv("BENCH_E2E_RATE", 1000);
+    private final int e2eSeconds = intEnv("BENCH_E2E_SECONDS", 60);
+    private final int e2eReps = intEnv("BENCH_E2E_REPS", 2);
+    private final int sinkRows = intEnv("BENCH_SINK_ROWS", 200_000);
+    // The sink's batch (app.sink.max-batch): the raw insert uses the same size.
+    private final int sinkBatch = intEnv("SINK_MAX_BATCH", 5000);
+
+    private final PrintStream out = System.out;
+    private final Services services = new Services();
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final List<String[]> table = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        List<String> which = args.length == 0 ? List.of("intake", "relay", "e2e", "sink") : Arrays.asList(args);
+        Files.createDirectories(OUT);
+        Bench bench = new Bench();
+        bench.results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                "java", System.getProperty("java.version")));
+        bench.results.put("startedAt", Instant.now().toString());
+        try (Services ignored = bench.services) {
+            for (String b : which) {
+                switch (b) {
+                    case "intake" -> bench.intake();
+                    case "relay" -> bench.relay();
+                    case "e2e" -> bench.endToEnd();
+                    case "sink" -> bench.sink();
+                    default -> throw new IllegalArgumentException("unknown benchmark " + b + " (intake relay e2e sink)");
+                }
+                bench.save();
+            }
+        }
+        bench.printTable();
+        System.exit(0);
+    }
+
+    // ---- 1. Intake --------------------------------------------------------------------------------
+
+    /** Orders over HTTP, closed loop at fixed concurrency, beside the same two inserts as raw JDBC transactions. */
+    private void intake() throws Exception {
+        heading("intake: POST /api/orders, " + concurrency + " clients back to back, " + intakeSeconds + " s x " + reps);
+        AppProcess app = AppProcess.start("bench-intake", Map.of("OUTBOX_RELAY_ENABLED", "false",
+                "TRANSFORMER_ENABLED", "false", "SINK_MODE", "off"), OUT);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        URI orders = app.url().resolve("/api/orders");
+        IntFunction<Worker> httpWorker = i -> () -> {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(orders).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(LoadGenerator.newOrder())).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 201;
+        };
+        List<Loop> pipeline;
+        try {
+            closedLoop(concurrency, 10, httpWorker);
+            pipeline = repeat(() -> closedLoop(concurrency, intakeSeconds, httpWorker), "pipeline");
+        } finally {
+            app.stop();
+        }
+
+        // The raw ceiling writes what the app writes: an order row and its outbox event, one transaction.
+        Map<String, Object> sample = services.mysql.queryForMap("SELECT aggregate_id, payload FROM outbox ORDER BY id DESC LIMIT 1");
+        String templateId = (String) sample.get("aggregate_id");
+        String template = (String) sample.get("payload");
+        String url = "jdbc:mysql://" + LocalStack.env("MYSQL_HOST", "127.0.0.1") + ":" + LocalStack.env("MYSQL_PORT", "3306")
+                + "/" + LocalStack.env("MYSQL_DATABASE", "ecommerce")
+                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true";
+        IntFunction<Worker> jdbcWorker = i -> {
+            try {
+                Connection c = DriverManager.getConnection(url, LocalStack.env("MYSQL_USER", "app"), LocalStack.env("MYSQL_PASSWORD", "app123"));
+                c.setAutoCommit(false);
+                PreparedStatement order = c.prepareStatement("INSERT INTO orders (id, user_id, total_amount, currency, status, "
+                        + "shipping_address) VALUES (?, ?, ?, 'USD', 'PENDING', ?)");
+                PreparedStatement event = c.prepareStatement("INSERT INTO outbox (event_id, aggregate_type, aggregate_id, "
+                        + "event_type, payload) VALUES (?, 'Order', ?, 'OrderCreated', ?)");
+                return new Worker() {
+                    @Override
+                    public boolean call() throws Exception {
+                        String id = UUID.randomUUID().toString();
+                        ThreadLocalRandom r = ThreadLocalRandom.current();
+                        order.setString(1, id);
+                        order.setString(2, "user-" + r.nextInt(1000));
+                        order.setBigDecimal(3, BigDecimal.valueOf(500 + r.nextInt(10000), 2));
+                        order.setString(4, r.nextInt(9999) + " Main St, Springfield");
+                        order.executeUpdate();
+                        event.setString(1, UUID.randomUUID().toString());
+                        event.setString(2, id);
+                        event.setString(3, template.replace(templateId, id));
+                        event.executeUpdate();
+                        c.commit();
+                        return true;
+                    }
+
+                    @Override
+                    public void close() throws Exception {
+                        c.close();
+                    }
+                };
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        closedLoop(concurrency, 5, jdbcWorker);
+        List<Loop> raw = repeat(() -> closedLoop(concurrency, intakeSeconds, jdbcWorker), "raw JDBC");
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("concurrency", concurrency);
+        r.put("secondsPerRep", intakeSeconds);
+        r.put("pipeline", loopFigures(pipeline));
+        r.put("rawMysql", loopFigures(raw));
+        results.put("intake", r);
+        row("intake", "orders/s", spreadOf(pipeline, Loop::rate), spreadOf(raw, Loop::rate), "2,000/s");
+        row("intake", "p50 ms", spreadOf(pipeline, l -> l.p(50)), spreadOf(raw, l -> l.p(50)), "");
+        row("intake", "p99 ms", spreadOf(pipeline, l -> l.p(99)), spreadOf(raw, l -> l.p(99)), "< 50 ms");
+    }
+
+    // ---- 2. Relay ---------------------------------------------------------------------------------
+
+    /** A backlog committed at once, drained by the relay; beside the relay's producer settings sending the same payloads. */
+    private void relay() throws Exception {
+        heading("relay: a " + relayEvents + "-event outbox backlog into Kafka, x " + reps);
+        // Its own topic, so nothing downstream reads these events.
+        String topic = "bench.relay";
+        services.createTopic(topic, 6);
+        services.createTopic("bench.raw", 6);
+        AppProcess app = AppProcess.start("bench-relay", Map.of("TRANSFORMER_ENABLED", "false", "SINK_MODE", "off",
+                "TOPIC_ORDER_EVENTS", topic), OUT);
+        String template;
+        String templateId;
+        List<Double> pipeline = new ArrayList<>();
+        try {
+            await("earlier rows relayed", Duration.ofMinutes(5), () -> services.pendingOutboxRows() == 0);
+            Map<String, Object> sample = services.mysql.queryForMap(
+                    "SELECT aggregate_id, payload FROM outbox WHERE event_type = 'OrderCreated' ORDER BY id DESC LIMIT 1");
+            templateId = (String) sample.get("aggregate_id");
+            template = (String) sample.get("payload");
+            out.printf("payload: %d bytes (an OrderCreated written by the app)%n", template.length());
+            drainBacklog(template, templateId, Math.min(relayEvents, 20_000));
+            for (int i = 0; i < reps; i++) {
+                double rate = drainBacklog(template, templateId, relayEvents);
+                out.printf(Locale.ROOT, "  pipeline #%d: %.0f events/s%n", i + 1, rate);
+                pipeline.add(rate);
+            }
+        } finally {
+            app.stop();
+        }
+        List<Double> raw = new ArrayList<>();
+        rawProduce(template, templateId, Math.min(relayEvents, 20_000));
+        for (int i = 0; i < reps; i++) {
+            double rate = rawProduce(template, templateId, relayEvents);
+            out.printf(Locale.ROOT, "  raw producer #%d: %.0f events/s%n", i + 1, rate);
+            raw.add(rate);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("events", relayEvents);
+        r.put("payloadBytes", template.length());
+        r.put("pipelineEventsPerSecond", Stats.spread(pipeline));
+        r.put("rawProducerEventsPerSecond", Stats.spread(raw));
+        results.put("relay", r);
+        row("relay", "events/s", Stats.spread(pipeline), Stats.spread(raw), "30,000/s");
+    }
+
+    /** Commits n outbox rows in one statement and returns events/s from that commit until the last is marked published. */
+    private double drainBacklog(String template, String templateId, int n) throws InterruptedException {
+        // 36-character ids, so every payload has the template's size.
+        services.mysql.update("INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload) "
+                + "SELECT 'Order', CONCAT('bench-relay-', LPAD(seq, 24, '0')), 'OrderCreated', "
+                + "REPLACE(?, ?, CONCAT('bench-relay-', LPAD(seq, 24, '0'))) FROM seq_1_to_" + n, template, templateId);
+        long t0 = System.nanoTime();
+        Long last = services.mysql.queryForObject("SELECT MAX(id) FROM outbox", Long.class);
+        // The single active relay publishes in id order: the last row marked means all are.
+        await("backlog relayed", Duration.ofMinutes(5), () -> Boolean.TRUE.equals(services.mysql.queryForObject(
+                "SELECT processed = 1 FROM outbox WHERE id = ?", Boolean.class, last)), 5);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (services.pendingOutboxRows() != 0) {
+            throw new IllegalStateException("rows still pending after the last one was relayed");
+        }
+        return n / seconds;
+    }
+
+    private double rawProduce(String template, String templateId, int n) throws Exception {
+        OutboxProducerProperties settings = appConfig().bind("app.outbox.producer", OutboxProducerProperties.class)
+                .orElseThrow(() -> new IllegalStateException("app.outbox.producer not in application.yml"));
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            String id = String.format("bench-relay-%024d", i);
+            records.add(new ProducerRecord<>("bench.raw", id, template.replace(templateId, id).getBytes(StandardCharsets.UTF_8)));
+        }
+        AtomicLong failed = new AtomicLong();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(OutboxProducerConfig.settings(services.brokers, settings),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.partitionsFor("bench.raw");
+            long t0 = System.nanoTime();
+            for (ProducerRecord<String, byte[]> record : records) {
+                producer.send(record, (md, e) -> {
+                    if (e != null) {
+                        failed.incrementAndGet();
+                    }
+                });
+            }
+            producer.flush();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " raw sends failed");
+            }
+            return n / seconds;
+        }
+    }
+
+    /** application.yml as the app reads it, so the raw producer gets the relay's very settings. */
+    private static Binder appConfig() throws java.io.IOException {
+        List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"));
+        return new Binder(ConfigurationPropertySources.from(yaml));
+    }
+
+    // ---- 3. End to end ----------------------------------------------------------------------------
+
+    /** The whole pipeline at e2eRate orders/s: commit → row in orders_analytics and → counted by the views. */
+    private void endToEnd() throws Exception {
+        heading("end to end: " + e2eRate + " requests/s (30% status changes) for " + e2eSeconds + " s x " + e2eReps);
+        AppProcess app = AppProcess.start("bench-e2e", Map.of(), OUT);
+        List<Map<String, Object>> runs = new ArrayList<>();
+        try {
+            runLoad(app, Math.min(e2eRate, 200), 10);
+            awaitPipelineIdle();
+            for (int i = 0; i < e2eReps; i++) {
+                runs.add(endToEndRun(app, i + 1, i == e2eReps - 1));
+            }
+        } finally {
+            app.stop();
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("targetRate", e2eRate);
+        r.put("seconds", e2eSeconds);
+        r.put("runs", runs);
+        for (String k : List.of("achievedRate", "rowP50Ms", "rowP95Ms", "rowP99Ms", "viewP50Ms", "viewP95Ms", "viewP99Ms",
+                "maxBacklog", "drainSecondsAfterLoad")) {
+            r.put(k, Stats.spread(runs.stream().map(m -> ((Number) m.get(k)).doubleValue()).toList()));
+        }
+        results.put("e2e", r);
+        @SuppressWarnings("unchecked")
+        Map<String, Double> rate = (Map<String, Double>) r.get("achievedRate");
+        row("e2e", "requests/s achieved", rate, null, e2eRate + "/s");
+        for (String k : List.of("rowP50Ms", "rowP95Ms", "rowP99Ms", "viewP50Ms", "viewP99Ms")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Double> v = (Map<String, Double>) r.get(k);
+            row("e2e", k.replace("Ms", " ms").replace("row", "row ").replace("view", "views "), v, null,
+                    k.endsWith("P50Ms") ? "300 ms" : k.endsWith("P99Ms") ? "1,000 ms" : "");
+        }
+    }
+
+    private Map<String, Object> endToEndRun(AppProcess app, int n, boolean chart) throws Exception {
+        long t0 = System.currentTimeMillis();
+        long viewBase = viewOrders();
+        ConcurrentLinkedQueue<long[]> viewSamples = new ConcurrentLinkedQueue<>();
+        List<LatencyChart.Backlog> backlog = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<Exception> samplerFailure = new AtomicReference<>();
+        Thread sampler = new Thread(() -> {
+            long nextBacklog = 0;
+            try {
+                while (done.getCount() > 0) {
+                    long now = System.currentTimeMillis();
+                    viewSamples.add(new long[] {now, viewOrders() - viewBase});
+                    if (now >= nextBacklog) {
+                        backlog.add(new LatencyChart.Backlog((now - t0) / 1000.0, services.pendingOutboxRows(),
+                                services.lag(TRANSFORMER_GROUP, "order.events"), services.lag(SINK_GROUP, "analytics.orders")));
+                        nextBacklog = now + 1000;
+                    }
+                    done.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            } catch (Exception e) {
+                samplerFailure.set(e);
+            }
+        }, "e2e-sampler");
+        sampler.start();
+        Map<String, Object> load = runLoad(app, e2eRate, e2eSeconds);
+        long loadEnd = System.currentTimeMillis();
+        awaitPipelineIdle();
+        long drained = System.currentTimeMillis();
+        done.countDown();
+        sampler.join();
+        if (samplerFailure.get() != null) {
+            throw samplerFailure.get();
+        }
+
+        String window = "event_time_ms >= " + t0 + " AND event_time_ms < " + drained;
+        String[] all = services.clickHouse.query("SELECT count(), quantilesExact(0.5, 0.95, 0.99)(toInt64(ingested_ms) - toInt64(event_time_ms)) "
+                + "FROM analytics.orders_analytics WHERE " + window).trim().split("\t");
+        double[] q = Arrays.stream(all[1].replaceAll("[\\[\\]]", "").split(",")).mapToDouble(Double::parseDouble).toArray();
+        List<LatencyChart.Second> perSecond = new ArrayList<>();
+        for (String line : services.clickHouse.query("SELECT intDiv(event_time_ms - " + t0 + ", 1000) AS s, "
+                + "quantileExact(0.5)(toInt64(ingested_ms) - toInt64(event_time_ms)), "
+                + "quantileExact(0.99)(toInt64(ingested_ms) - toInt64(event_time_ms)) FROM analytics.orders_analytics WHERE "
+                + window + " GROUP BY s ORDER BY s").trim().split("\n")) {
+            String[] f = line.split("\t");
+            perSecond.add(new LatencyChart.Second(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])));
+        }
+
+        // The views hold counts, not events: the k-th order created in the window is taken as visible
+        // when the views first count k orders (sampled every 50 ms; arrival order is nearly commit order).
+        long[] created = Arrays.stream(services.clickHouse.query("SELECT event_time_ms FROM analytics.orders_analytics WHERE "
+                + window + " AND event_type = 'OrderCreated' ORDER BY event_time_ms").trim().split("\n"))
+                .filter(s -> !s.isBlank()).mapToLong(Long::parseLong).toArray();
+        List<Long> viewLatencies = new ArrayList<>();
+        List<long[]> samples = new ArrayList<>(viewSamples);
+        int s = 0;
+        for (int k = 0; k < created.length; k++) {
+            while (s < samples.size() && samples.get(s)[1] < k + 1) {
+                s++;
+            }
+            if (s == samples.size()) {
+                break;
+            }
+            viewLatencies.add(Math.max(0, samples.get(s)[0] - created[k]));
+        }
+        long[] v = Stats.sorted(viewLatencies);
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("run", n);
+        r.put("achievedRate", load.get("achievedRate"));
+        r.put("httpP99Ms", load.get("latencyMsP99"));
+        r.put("httpErrors", load.get("errors"));
+        r.put("rows", Long.parseLong(all[0]));
+        r.put("rowP50Ms", q[0]);
+        r.put("rowP95Ms", q[1]);
+        r.put("rowP99Ms", q[2]);
+        r.put("viewP50Ms", Stats.percentile(v, 50));
+        r.put("viewP95Ms", Stats.percentile(v, 95));
+        r.put("viewP99Ms", Stats.percentile(v, 99));
+        r.put("maxBacklog", backlog.stream().mapToLong(b -> b.outbox() + b.transformerLag() + b.sinkLag()).max().orElse(0));
+        r.put("drainSecondsAfterLoad", Stats.round((drained - loadEnd) / 1000.0));
+        r.put("perSecond", perSecond);
+        r.put("backlog", backlog);
+        out.printf(Locale.ROOT, "  run #%d: %s rows, row p50/p95/p99 %.0f/%.0f/%.0f ms, views p50/p99 %.0f/%.0f ms, max backlog %s%n",
+                n, all[0], q[0], q[1], q[2], r.get("viewP50Ms"), r.get("viewP99Ms"), r.get("maxBacklog"));
+        if (chart) {
+            LatencyChart.draw(OUT.resolve("e2e-latency.png"), String.format(Locale.ROOT,
+                    "End to end at %d requests/s (run %d): commit to orders_analytics", e2eRate, n), perSecond, backlog);
+        }
+        return r;
+    }
+
+    private Map<String, Object> runLoad(AppProcess app, int rate, int seconds) throws InterruptedException {
+        return new LoadGenerator(app.url(), rate, seconds, 0.3, 256).run(out);
+    }
+
+    private long viewOrders() {
+        String v = services.clickHouse.query("SELECT sum(order_count) FROM analytics.daily_sales_mv").trim();
+        return v.isEmpty() ? 0 : Long.parseLong(v);
+    }
+
+    private void awaitPipelineIdle() throws InterruptedException {
+        await("pipeline drained", Duration.ofMinutes(5), () -> {
+            try {
+                return services.pendingOutboxRows() == 0 && services.lag(TRANSFORMER_GROUP, "order.events") == 0
+                        && services.lag(SINK_GROUP, "analytics.orders") == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    // ---- 4. Sink ----------------------------------------------------------------------------------
+
+    /** Rows committed to analytics.orders at once, drained into ClickHouse; beside batched raw inserts of the same rows. */
+    private void sink() throws Exception {
+        heading("sink: " + sinkRows + " rows from analytics.orders into ClickHouse, x " + reps);
+        AppProcess app = AppProcess.start("bench-sink", Map.of("OUTBOX_RELAY_ENABLED", "false", "TRANSFORMER_ENABLED", "false"), OUT);
+        List<Double> pipeline = new ArrayList<>();
+        List<String> rows = null;
+        try {
+            produceAndDrain(sinkRowsLike(Math.min(sinkRows, 20_000)));
+            for (int i = 0; i < reps; i++) {
+                rows = sinkRowsLike(sinkRows);
+                double rate = produceAndDrain(rows);
+                out.printf(Locale.ROOT, "  pipeline #%d: %.0f rows/s%n", i + 1, rate);
+                pipeline.add(rate);
+            }
+        } finally {
+            app.stop();
+        }
+        List<Double> raw = new ArrayList<>();
+        rawInsert(rows.subList(0, Math.min(rows.size(), 20_000)));
+        for (int i = 0; i < reps; i++) {
+            double rate = rawInsert(rows);
+            out.printf(Locale.ROOT, "  raw insert #%d: %.0f rows/s%n", i + 1, rate);
+            raw.add(rate);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("rows", sinkRows);
+        r.put("batch", sinkBatch);
+        r.put("pipelineRowsPerSecond", Stats.spread(pipeline));
+        r.put("rawInsertRowsPerSecond", Stats.spread(raw));
+        results.put("sink", r);
+        row("sink", "rows/s", Stats.spread(pipeline), Stats.spread(raw), "100,000/s");
+    }
+
+    /** Rows as the transformer writes them (70% new orders, the rest status changes), each with a new event id. */
+    private static List<String> sinkRowsLike(int n) throws Exception {
+        List<String> rows = new ArrayList<>(n);
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long now = System.currentTimeMillis();
+        String[] statuses = {"PAID", "SHIPPED", "DELIVERED", "CANCELLED"};
+        for (int i = 0; i < n; i++) {
+            boolean created = r.nextInt(10) < 7;
+            String status = created ? "PENDING" : statuses[r.nextInt(statuses.length)];
+            long t = now - r.nextInt(60_000);
+            rows.add(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(new AnalyticsRow(
+                    UUID.randomUUID().toString(), created ? "OrderCreated" : "OrderStatusChanged", UUID.randomUUID().toString(),
+                    "user-" + r.nextInt(1000), BigDecimal.valueOf(500 + r.nextInt(20000), 2), "USD", status,
+                    created ? "" : "PENDING", CH_TIME.format(Instant.ofEpochMilli(t - 5000)), CH_TIME.format(Instant.ofEpochMilli(t)), t)));
+        }
+        return rows;
+    }
+
+    private double produceAndDrain(List<String> rows) throws Exception {
+        long base = services.clickHouseLong("SELECT count() FROM analytics.orders_analytics");
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.brokers);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-sink-" + UUID.randomUUID());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 262144);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        long t0;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (String row : rows) {
+                producer.send(new ProducerRecord<>("analytics.orders", row.substring(row.indexOf("\"order_id\":\"") + 12,
+                        row.indexOf("\"order_id\":\"") + 48), row));
+            }
+            // The sink reads committed records only: all of them become visible at this commit.
+            producer.commitTransaction();
+            t0 = System.nanoTime();
+        }
+        await("rows in ClickHouse", Duration.ofMinutes(5),
+                () -> services.clickHouseLong("SELECT count() FROM analytics.orders_analytics") >= base + rows.size(), 10);
+        return rows.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private double rawInsert(List<String> rows) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < rows.size(); i += sinkBatch) {
+            String now = String.valueOf(System.currentTimeMillis());
+            services.clickHouse.insertJsonEachRow("analytics.orders_analytics", rows.subList(i, Math.min(rows.size(), i + sinkBatch))
+                    .stream().map(r -> r.substring(0, r.length() - 1) + ",\"ingested_ms\":" + now + "}").toList());
+        }
+        return rows.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    // ---- Closed loops, waiting, reporting ---------------------------------------------------------
+
+    /** One client's unit of work; true when it succeeded. */
+    private interface Worker extends AutoCloseable {
+        boolean call() throws Exception;
+
+        @Override
+        default void close() throws Exception {
+        }
+    }
+
+    private interface Run {
+        Loop get() throws Exception;
+    }
+
+    private record Loop(long ok, long errors, double seconds, long[] latencyMicros) {
+        double rate() {
+            return ok / seconds;
+        }
+
+        double p(double percentile) {
+            return Stats.percentile(latencyMicros, percentile) / 1000.0;
+        }
+    }
+
+    private List<Loop> repeat(Run run, String what) throws Exception {
+        List<Loop> loops = new ArrayList<>();
+        for (int i = 0; i < reps; i++) {
+            Loop l = run.get();
+            out.printf(Locale.ROOT, "  %s #%d: %.0f/s, p50 %.1f ms, p99 %.1f ms, %d errors%n", what, i + 1, l.rate(),
+                    l.p(50), l.p(99), l.errors());
+            loops.add(l);
+        }
+        return loops;
+    }
+
+    /** `threads` clients, each doing its work back to back for `seconds`. */
+    private static Loop closedLoop(int threads, int seconds, IntFunction<Worker> workers) throws InterruptedException {
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> all = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            int n = i;
+            Thread t = new Thread(() -> {
+                try (Worker w = workers.apply(n)) {
+                    while (System.nanoTime() < end) {
+                        long s = System.nanoTime();
+                        boolean success;
+                        try {
+                            success = w.call();
+                        } catch (Exception e) {
+                            success = false;
+                        }
+                        latencies.add((System.nanoTime() - s) / 1000);
+                        (success ? ok : errors).incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                }
+            });
+            t.start();
+            all.add(t);
+        }
+        for (Thread t : all) {
+            t.join();
+        }
+        return new Loop(ok.get(), errors.get(), (System.nanoTime() - t0) / 1e9, Stats.sorted(latencies));
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        await(what, timeout, condition, 100);
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition, long pollMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+            }
+            Thread.sleep(pollMillis);
+        }
+    }
+
+    private Map<String, Object> loopFigures(List<Loop> loops) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("perSecond", spreadOf(loops, Loop::rate));
+        m.put("p50Ms", spreadOf(loops, l -> l.p(50)));
+        m.put("p99Ms", spreadOf(loops, l -> l.p(99)));
+        m.put("errors", loops.stream().mapToLong(Loop::errors).sum());
+        return m;
+    }
+
+    private static Map<String, Double> spreadOf(List<Loop> loops, java.util.function.ToDoubleFunction<Loop> f) {
+        return Stats.spread(loops.stream().map(f::applyAsDouble).toList());
+    }
+
+    private void row(String bench, String figure, Map<String, Double> pipeline, Map<String, Double> raw, String target) {
+        String ratio = raw == null ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * pipeline.get("median") / raw.get("median"));
+        table.add(new String[] {bench, figure, mmm(pipeline), raw == null ? "-" : mmm(raw), ratio, target});
+    }
+
+    private static String mmm(Map<String, Double> m) {
+        return String.format(Locale.ROOT, "%s / %s / %s", fmt(m.get("min")), fmt(m.get("median")), fmt(m.get("max")));
+    }
+
+    private static String fmt(double d) {
+        return d >= 100 ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.1f", d);
+    }
+
+    private void printTable() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        String format = "%-7s %-22s %-28s %-28s %-7s %s%n";
+        sb.append(String.format(format, "bench", "figure", "pipeline min/median/max", "raw ceiling min/median/max", "ratio", "target"));
+        for (String[] r : table) {
+            sb.append(String.format(format, (Object[]) r));
+        }
+        Files.writeString(OUT.resolve("results.txt"), sb.toString());
+        out.println();
+        out.print(sb);
+        out.println("\nresults: " + OUT.resolve("results.json") + ", " + OUT.resolve("results.txt")
+                + (Files.exists(OUT.resolve("e2e-latency.png")) ? ", " + OUT.resolve("e2e-latency.png") : ""));
+    }
+
+    private void save() throws Exception {
+        results.put("table", table);
+        Files.writeString(OUT.resolve("results.json"), JSON.writeValueAsString(results));
+    }
+
+    private void heading(String text) {
+        out.println();
+        out.println("== " + text);
+    }
+
+    private static int intEnv(String name, int fallback) {
+        return Integer.parseInt(LocalStack.env(name, String.valueOf(fallback)));
+    }
+}

@@ -1,0 +1,81 @@
+package io.orderpipeline.bench;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+import io.orderpipeline.platform.ClickHouseProperties;
+import io.orderpipeline.platform.LocalStack;
+import io.orderpipeline.sink.ClickHouseHttp;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The harness's own handles on the stack the app runs against (ports from the environment, as
+ * the app reads them): MySQL as root, ClickHouse over HTTP, Kafka's admin client.
+ */
+final class Services implements AutoCloseable {
+
+    final JdbcTemplate mysql = new JdbcTemplate(LocalStack.mysqlRoot(LocalStack.env("MYSQL_DATABASE", "ecommerce")));
+    final ClickHouseHttp clickHouse = new ClickHouseHttp(new ClickHouseProperties(null,
+            "http://" + LocalStack.env("CLICKHOUSE_HOST", "127.0.0.1") + ":" + LocalStack.env("CLICKHOUSE_HTTP_PORT", "8123"),
+            LocalStack.env("CLICKHOUSE_USER", "admin"), LocalStack.env("CLICKHOUSE_PASSWORD", "test123"), false, null, null));
+    final String brokers = "127.0.0.1:" + LocalStack.env("KAFKA_PORT", "9092");
+    final Admin admin;
+
+    Services() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        admin = Admin.create(p);
+    }
+
+    long clickHouseLong(String sql) {
+        return Long.parseLong(clickHouse.query(sql).trim());
+    }
+
+    long pendingOutboxRows() {
+        Long n = mysql.queryForObject("SELECT COUNT(*) FROM outbox WHERE processed = 0", Long.class);
+        return n == null ? 0 : n;
+    }
+
+    void createTopic(String name, int partitions) throws InterruptedException {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("could not create topic " + name, e.getCause());
+            }
+        }
+    }
+
+    /** Records of the topic the group has not committed yet (all of them if it never committed). */
+    long lag(String group, String topic) throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        long lag = 0;
+        for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+        }
+        return lag;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}
