@@ -1,13 +1,14 @@
 package io.orderpipeline.load;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -51,10 +54,9 @@ public final class LoadGenerator {
     private final int durationSeconds;
     private final double statusShare;
     private final Semaphore inFlight;
-    // HTTP/1.1 with keep-alive, as browsers and most clients talk to the API; the JDK client would
-    // otherwise try an h2c upgrade on every new connection.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    // Blocking HTTP/1.1 keep-alive connections, one per worker: java.net.http.HttpClient cost as much
+    // CPU as the app it was loading (measured with make bench), which on 2 cores skews every figure.
+    private final ExecutorService workers;
     private final ConcurrentLinkedQueue<Tracked> changeable = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
     private final AtomicLong sent = new AtomicLong();
@@ -70,6 +72,46 @@ public final class LoadGenerator {
         this.durationSeconds = durationSeconds;
         this.statusShare = statusShare;
         this.inFlight = new Semaphore(maxInFlight);
+        this.workers = Executors.newFixedThreadPool(maxInFlight, r -> {
+            Thread t = new Thread(r, "load");
+            t.setDaemon(true);
+            return t;
+        });
+        keepAlive(maxInFlight);
+    }
+
+    /** The JDK keeps 5 idle connections per server unless told otherwise: every worker needs one. */
+    public static void keepAlive(int connections) {
+        if (Integer.getInteger("http.maxConnections", 5) < connections) {
+            System.setProperty("http.maxConnections", String.valueOf(connections));
+        }
+    }
+
+    public record Response(int status, String body) {
+    }
+
+    /** POSTs JSON on a pooled keep-alive connection; the body is read fully so the connection is reused. */
+    public static Response post(URI uri, String json) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(10000);
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", "application/json");
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        c.setFixedLengthStreamingMode(body.length);
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body);
+        }
+        int status = c.getResponseCode();
+        InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
+        String answer = "";
+        if (in != null) {
+            try (in) {
+                answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        return new Response(status, answer);
     }
 
     public static void main(String[] args) throws Exception {
@@ -138,26 +180,33 @@ public final class LoadGenerator {
 
     private void fire() {
         Tracked target = ThreadLocalRandom.current().nextDouble() < statusShare ? changeable.poll() : null;
-        HttpRequest request;
+        String path;
+        String body;
         String kind;
         if (target != null) {
             String next = nextStatus(target.status());
-            request = post("/api/orders/" + target.id() + "/status", "{\"status\":\"" + next + "\"}");
+            path = "/api/orders/" + target.id() + "/status";
+            body = "{\"status\":\"" + next + "\"}";
             kind = next;
         } else {
-            request = post("/api/orders", newOrder());
+            path = "/api/orders";
+            body = newOrder();
             kind = "create";
         }
-        long t0 = System.nanoTime();
         sent.incrementAndGet();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-            inFlight.release();
-            latenciesMicros.add((System.nanoTime() - t0) / 1000);
-            if (failure != null) {
-                errors.computeIfAbsent(failure.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+        workers.execute(() -> {
+            long t0 = System.nanoTime();
+            Response response;
+            try {
+                response = post(base.resolve(path), body);
+            } catch (IOException e) {
+                errors.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
                 return;
+            } finally {
+                latenciesMicros.add((System.nanoTime() - t0) / 1000);
+                inFlight.release();
             }
-            int code = response.statusCode();
+            int code = response.status();
             if (code == 201 || code == 200) {
                 ok.incrementAndGet();
                 String status = kind.equals("create") ? "PENDING" : kind;
@@ -177,12 +226,6 @@ public final class LoadGenerator {
                 errors.computeIfAbsent("HTTP " + code, k -> new AtomicLong()).incrementAndGet();
             }
         });
-    }
-
-    private HttpRequest post(String path, String body) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     /** A plausible order request body (what the benchmarks post too). */

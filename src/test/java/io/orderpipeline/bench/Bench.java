@@ -3,9 +3,6 @@ package io.orderpipeline.bench;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,16 +110,9 @@ public final class Bench {
         heading("intake: POST /api/orders, " + concurrency + " clients back to back, " + intakeSeconds + " s x " + reps);
         AppProcess app = AppProcess.start("bench-intake", Map.of("OUTBOX_RELAY_ENABLED", "false",
                 "TRANSFORMER_ENABLED", "false", "SINK_MODE", "off"), OUT);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
         URI orders = app.url().resolve("/api/orders");
-        IntFunction<Worker> httpWorker = i -> () -> {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(orders).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(LoadGenerator.newOrder())).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 201;
-        };
+        LoadGenerator.keepAlive(concurrency);
+        IntFunction<Worker> httpWorker = i -> () -> LoadGenerator.post(orders, LoadGenerator.newOrder()).status() == 201;
         List<Loop> pipeline;
         try {
             closedLoop(concurrency, 10, httpWorker);
