@@ -41,20 +41,21 @@ local-clean: ## Stop the local stack and delete its data
 demo: ## The whole pipeline with sample traffic: stack, app, load, reconciliation, then where to look
 	@scripts/demo.sh
 
-.PHONY: build run test load reconcile relay-latency bench chdb compose-check init-mysql-sql
+.PHONY: build run test load reconcile relay-latency bench chaos chdb compose-check init-mysql-sql
 build: ## Compile and package the app (no tests)
 	$(MVN) -q -DskipTests package
 
 run: local-up ## Run the app on :8080 against the local stack, in the foreground
 	$(MVN) -q spring-boot:run
 
-test: chdb ## Every test against real services: starts the local stack, runs mvn verify, stops what it started
+test: chdb ## Every test against real services: mvn verify on the local stack (started and stopped if it was down), then make chaos --short
 	@$(LOCAL)/ensure-packages.sh chromium chromium-driver
 	@set -u; \
 	was_up=no; $(LOCAL)/stack.sh status >/dev/null 2>&1 && was_up=yes; \
 	$(LOCAL)/stack.sh up || exit 1; \
 	status=0; $(MVN) verify || status=$$?; \
 	if [ $$was_up = no ]; then $(LOCAL)/stack.sh down; else echo "local stack was running before the tests: left running"; fi; \
+	[ $$status -ne 0 ] || [ "$${SKIP_CHAOS:-}" = 1 ] || scripts/chaos/chaos.sh --short || status=$$?; \
 	exit $$status
 
 RATE     ?= 100
@@ -75,6 +76,9 @@ relay-latency: ## What the relay adds at ~1,000 events/s: p50/p99 from outbox in
 
 bench: ## Intake, relay, end-to-end and sink benchmarks beside raw ceilings, on a stack of their own (BENCH="relay sink" for some)
 	@scripts/bench/bench.sh $(BENCH)
+
+chaos: ## Reliability suite: crashes, outages, poison, two instances, hostile input, each ending in an exact reconciliation (own stack)
+	@scripts/chaos/chaos.sh $(CHAOS)
 
 chdb: scripts/chdb/node_modules/.installed ## Install chdb (a current ClickHouse engine) for the SQL checks
 scripts/chdb/node_modules/.installed: scripts/chdb/package.json scripts/chdb/package-lock.json

@@ -17,6 +17,7 @@ write_config() {
   sed -e "s#@DIR@#$DIR#g" -e "s#@HTTP_PORT@#$CLICKHOUSE_HTTP_PORT#g" -e "s#@TCP_PORT@#$CLICKHOUSE_TCP_PORT#g" \
     "$ROOT_DIR/scripts/clickhouse/config.xml" >"$DIR/config.xml"
   sed -e "s#@ADMIN_USER@#$CLICKHOUSE_USER#g" -e "s#@ADMIN_PASSWORD@#$CLICKHOUSE_PASSWORD#g" \
+    -e "s#@APP_USER@#$CLICKHOUSE_APP_USER#g" -e "s#@APP_PASSWORD@#$CLICKHOUSE_APP_PASSWORD#g" \
     "$ROOT_DIR/scripts/clickhouse/users.xml" >"$DIR/users.xml"
   chmod 600 "$DIR/users.xml"
 }

@@ -59,6 +59,7 @@ public final class LoadGenerator {
     private final ExecutorService workers;
     private final ConcurrentLinkedQueue<Tracked> changeable = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> createdIds = new ConcurrentLinkedQueue<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -88,6 +89,11 @@ public final class LoadGenerator {
     }
 
     public record Response(int status, String body) {
+    }
+
+    /** Ids of the orders the API acknowledged with 201 (make chaos checks each one is stored). */
+    public List<String> createdOrderIds() {
+        return List.copyOf(createdIds);
     }
 
     /** POSTs JSON on a pooled keep-alive connection; the body is read fully so the connection is reused. */
@@ -214,6 +220,7 @@ public final class LoadGenerator {
                     created.incrementAndGet();
                     Matcher m = ID.matcher(response.body());
                     if (m.find()) {
+                        createdIds.add(m.group(1));
                         changeable.add(new Tracked(m.group(1), status));
                     }
                 } else {

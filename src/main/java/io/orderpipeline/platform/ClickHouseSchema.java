@@ -1,19 +1,22 @@
 package io.orderpipeline.platform;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.ResourceLoader;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,16 +29,15 @@ public class ClickHouseSchema implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClickHouseSchema.class);
 
-    private final DataSource dataSource;
+    private final ClickHouseHttp clickhouse;
     private final ClickHouseProperties props;
     private final ResourceLoader resources;
     private final AtomicBoolean applied = new AtomicBoolean();
     private volatile ScheduledExecutorService retry;
     private volatile boolean running;
 
-    public ClickHouseSchema(@Qualifier(ClickHouseConfig.DATA_SOURCE) DataSource dataSource,
-                            ClickHouseProperties props, ResourceLoader resources) {
-        this.dataSource = dataSource;
+    public ClickHouseSchema(ClickHouseHttp clickhouse, ClickHouseProperties props, ResourceLoader resources) {
+        this.clickhouse = clickhouse;
         this.props = props;
         this.resources = resources;
     }
@@ -45,10 +47,40 @@ public class ClickHouseSchema implements SmartLifecycle {
         return applied.get();
     }
 
-    /** Runs the schema script now; safe to call any number of times. */
+    /**
+     * Runs the schema script now; safe to call any number of times. Over HTTP with no current
+     * database: the app's login may use "analytics" only, and the JDBC pool's connections (which
+     * name analytics as theirs) cannot open before the script has created it.
+     */
     public void apply() {
-        new ResourceDatabasePopulator(resources.getResource(props.schemaLocation())).execute(dataSource);
+        String script;
+        try {
+            script = resources.getResource(props.schemaLocation()).getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + props.schemaLocation(), e);
+        }
+        statements(script).forEach(clickhouse::execute);
         applied.set(true);
+    }
+
+    /**
+     * The statements of a SQL script written as init-clickhouse.sql is: each ends with ";" at the
+     * end of a line, and "--" lines are comments. (Spring's script splitter is internal since 6.2.)
+     */
+    public static List<String> statements(String script) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (line.trim().startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (line.trim().endsWith(";")) {
+                out.add(current.toString().trim().replaceAll(";$", ""));
+                current.setLength(0);
+            }
+        }
+        return out;
     }
 
     @Override

@@ -93,6 +93,9 @@ public class ClickHouseSinkConsumer implements SmartLifecycle {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxBatch());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A crashed instance's partitions move to the others after 10 s rather than Kafka's 45 s.
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
              ProducerTemplate route = camel.createProducerTemplate()) {
             consumer = c;

@@ -1,5 +1,6 @@
 package io.orderpipeline.sink;
 
+import io.orderpipeline.platform.ClickHouseHttp;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;

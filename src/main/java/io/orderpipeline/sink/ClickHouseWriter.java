@@ -1,5 +1,7 @@
 package io.orderpipeline.sink;
 
+import io.orderpipeline.platform.ClickHouseRefusedException;
+import io.orderpipeline.platform.ClickHouseHttp;
 import java.util.ArrayList;
 import java.util.List;
 

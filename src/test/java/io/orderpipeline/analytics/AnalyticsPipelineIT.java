@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderpipeline.PipelineTest;
 import io.orderpipeline.platform.LocalStack;
-import io.orderpipeline.sink.ClickHouseHttp;
+import io.orderpipeline.platform.ClickHouseHttp;
 import io.orderpipeline.sink.ClickHouseSinkRoutes;
 import io.orderpipeline.sink.SinkBatch;
 

@@ -30,6 +30,8 @@ import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.orderpipeline.harness.AppProcess;
+import io.orderpipeline.harness.Services;
 import io.orderpipeline.load.LoadGenerator;
 import io.orderpipeline.outbox.OutboxProducerConfig;
 import io.orderpipeline.outbox.OutboxProducerProperties;
@@ -115,7 +117,8 @@ public final class Bench {
         IntFunction<Worker> httpWorker = i -> () -> LoadGenerator.post(orders, LoadGenerator.newOrder()).status() == 201;
         List<Loop> pipeline;
         try {
-            closedLoop(concurrency, 10, httpWorker);
+            // The JIT keeps improving for a while: 20 s before measuring.
+            closedLoop(concurrency, 20, httpWorker);
             pipeline = repeat(() -> closedLoop(concurrency, intakeSeconds, httpWorker), "pipeline");
         } finally {
             app.stop();

@@ -40,21 +40,9 @@ public final class LocalStack {
         return ds;
     }
 
-    /** The statements of a SQL script (each ends with ";" at the end of a line; "--" lines are comments). */
+    /** The statements of a SQL script (see ClickHouseSchema.statements). */
     public static java.util.List<String> sqlStatements(String script) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : script.split("\n")) {
-            if (line.trim().startsWith("--")) {
-                continue;
-            }
-            current.append(line).append('\n');
-            if (line.trim().endsWith(";")) {
-                out.add(current.toString().trim().replaceAll(";$", ""));
-                current.setLength(0);
-            }
-        }
-        return out;
+        return ClickHouseSchema.statements(script);
     }
 
     /** The repository's root: tests run from it under Maven, but look upwards to be sure. */

@@ -1,4 +1,4 @@
-package io.orderpipeline.bench;
+package io.orderpipeline.harness;
 
 import java.util.HashMap;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutionException;
 
 import io.orderpipeline.platform.ClickHouseProperties;
 import io.orderpipeline.platform.LocalStack;
-import io.orderpipeline.sink.ClickHouseHttp;
+import io.orderpipeline.platform.ClickHouseHttp;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,19 +20,19 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The harness's own handles on the stack the app runs against (ports from the environment, as
+ * The harnesses' own handles (make bench, make chaos) on the stack the app runs against (ports from the environment, as
  * the app reads them): MySQL as root, ClickHouse over HTTP, Kafka's admin client.
  */
-final class Services implements AutoCloseable {
+public final class Services implements AutoCloseable {
 
-    final JdbcTemplate mysql = new JdbcTemplate(LocalStack.mysqlRoot(LocalStack.env("MYSQL_DATABASE", "ecommerce")));
-    final ClickHouseHttp clickHouse = new ClickHouseHttp(new ClickHouseProperties(null,
+    public final JdbcTemplate mysql = new JdbcTemplate(LocalStack.mysqlRoot(LocalStack.env("MYSQL_DATABASE", "ecommerce")));
+    public final ClickHouseHttp clickHouse = new ClickHouseHttp(new ClickHouseProperties(null,
             "http://" + LocalStack.env("CLICKHOUSE_HOST", "127.0.0.1") + ":" + LocalStack.env("CLICKHOUSE_HTTP_PORT", "8123"),
             LocalStack.env("CLICKHOUSE_USER", "admin"), LocalStack.env("CLICKHOUSE_PASSWORD", "test123"), false, null, null));
-    final String brokers = "127.0.0.1:" + LocalStack.env("KAFKA_PORT", "9092");
-    final Admin admin;
+    public final String brokers = "127.0.0.1:" + LocalStack.env("KAFKA_PORT", "9092");
+    public final Admin admin;
 
-    Services() {
+    public Services() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
@@ -40,16 +40,16 @@ final class Services implements AutoCloseable {
         admin = Admin.create(p);
     }
 
-    long clickHouseLong(String sql) {
+    public long clickHouseLong(String sql) {
         return Long.parseLong(clickHouse.query(sql).trim());
     }
 
-    long pendingOutboxRows() {
+    public long pendingOutboxRows() {
         Long n = mysql.queryForObject("SELECT COUNT(*) FROM outbox WHERE processed = 0", Long.class);
         return n == null ? 0 : n;
     }
 
-    void createTopic(String name, int partitions) throws InterruptedException {
+    public void createTopic(String name, int partitions) throws InterruptedException {
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
         } catch (ExecutionException e) {
@@ -60,7 +60,7 @@ final class Services implements AutoCloseable {
     }
 
     /** Records of the topic the group has not committed yet (all of them if it never committed). */
-    long lag(String group, String topic) throws InterruptedException, ExecutionException {
+    public long lag(String group, String topic) throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

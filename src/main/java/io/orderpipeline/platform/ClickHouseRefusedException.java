@@ -1,4 +1,4 @@
-package io.orderpipeline.sink;
+package io.orderpipeline.platform;
 
 /**
  * ClickHouse answered with an error. {@link #isContent()} tells a refusal of the data itself (a

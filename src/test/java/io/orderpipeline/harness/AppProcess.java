@@ -1,4 +1,4 @@
-package io.orderpipeline.bench;
+package io.orderpipeline.harness;
 
 import java.io.IOException;
 import java.net.URI;
@@ -30,12 +30,19 @@ public final class AppProcess {
     private final Process process;
     private final URI url;
     private final Path log;
+    private final Map<String, String> env;
 
-    private AppProcess(String name, Process process, URI url, Path log) {
+    private AppProcess(String name, Process process, URI url, Path log, Map<String, String> env) {
         this.name = name;
         this.process = process;
         this.url = url;
         this.log = log;
+        this.env = env;
+    }
+
+    /** The same app (name, environment, log) started again, after a stop or a kill. */
+    public AppProcess restart() throws IOException, InterruptedException {
+        return start(name, env, log.getParent());
     }
 
     /** Starts the app and waits (at most 120 s) until it is healthy. */
@@ -53,7 +60,7 @@ public final class AppProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("SERVER_PORT", port);
-        AppProcess app = new AppProcess(name, builder.start(), URI.create("http://127.0.0.1:" + port), log);
+        AppProcess app = new AppProcess(name, builder.start(), URI.create("http://127.0.0.1:" + port), log, env);
         app.awaitHealthy(Duration.ofSeconds(120));
         return app;
     }

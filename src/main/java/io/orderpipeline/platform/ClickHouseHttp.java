@@ -1,4 +1,4 @@
-package io.orderpipeline.sink;
+package io.orderpipeline.platform;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,12 +15,11 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.orderpipeline.platform.ClickHouseProperties;
 
 import org.springframework.stereotype.Component;
 
 /**
- * ClickHouse's HTTP interface, for the sink: JSONEachRow inserts (the fastest way in, and the same
+ * ClickHouse's HTTP interface, for the sink and the schema: JSONEachRow inserts (the fastest way in, and the same
  * on 18.16 and current servers) and small queries. Written on java.net.http because the JDBC
  * drivers either fail on 18.16 or cannot stream JSONEachRow with per-insert settings.
  */
@@ -49,6 +48,11 @@ public class ClickHouseHttp {
         String params = "?input_format_skip_unknown_fields=1&date_time_input_format=best_effort&query="
                 + URLEncoder.encode(query, StandardCharsets.UTF_8);
         send(params, String.join("\n", rows), Duration.ofSeconds(60));
+    }
+
+    /** Runs a statement that returns nothing (DDL). */
+    public void execute(String sql) {
+        send("", sql, Duration.ofSeconds(30));
     }
 
     /** Runs a query and returns its TabSeparated output. */

@@ -1,0 +1,437 @@
+package io.orderpipeline.chaos;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.orderpipeline.analytics.Reconciliation;
+import io.orderpipeline.harness.AppProcess;
+import io.orderpipeline.harness.Services;
+import io.orderpipeline.load.LoadGenerator;
+import io.orderpipeline.order.HostileInputs;
+import io.orderpipeline.platform.LocalStack;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * `make chaos`: traffic through the packaged app while one fault at a time hits it, each scenario
+ * ending with the pipeline drained, an exact reconciliation of MySQL against ClickHouse, every
+ * acknowledged order stored, no event counted twice and no outbox row pending or failed without a
+ * reason. scripts/chaos/chaos.sh gives it a stack of its own; the services are stopped and started
+ * with the project's own scripts. `--short` is the version `make test` runs.
+ *
+ * <p>Arguments: [--short] [scenario ...] (hostile poison kafka clickhouse mariadb app-kill two-instances).
+ */
+public final class Chaos {
+
+    private static final Path OUT = Path.of("target/chaos");
+    private static final String TRANSFORMER_GROUP = "order-pipeline-transformer";
+    private static final String SINK_GROUP = "order-pipeline-clickhouse-sink";
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    private final boolean shortRun;
+    private final int rate;
+    private final int trafficSeconds;
+    private final int outageSeconds;
+    private final int mariadbOutageSeconds;
+    private final Services services = new Services();
+    private final JdbcTemplate clickHouseJdbc = new JdbcTemplate(LocalStack.clickHouse());
+    private final List<Map<String, Object>> table = new ArrayList<>();
+    private AppProcess app;
+
+    private Chaos(boolean shortRun) {
+        this.shortRun = shortRun;
+        this.rate = shortRun ? 40 : 100;
+        this.trafficSeconds = shortRun ? 20 : 60;
+        this.outageSeconds = shortRun ? 8 : 30;
+        this.mariadbOutageSeconds = shortRun ? 6 : 10;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> list = new ArrayList<>(Arrays.asList(args));
+        boolean shortRun = list.remove("--short");
+        if (list.isEmpty()) {
+            list = List.of("hostile", "poison", "kafka", "clickhouse", "mariadb", "app-kill", "two-instances");
+        }
+        Files.createDirectories(OUT);
+        Chaos chaos = new Chaos(shortRun);
+        boolean allPassed = true;
+        try {
+            chaos.app = AppProcess.start("chaos-a", Map.of(), OUT);
+            for (String scenario : list) {
+                System.out.println("\n== " + scenario + (shortRun ? " (short)" : ""));
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("scenario", scenario);
+                try {
+                    chaos.run(scenario, row);
+                    row.put("passed", true);
+                } catch (Exception | AssertionError e) {
+                    row.put("passed", false);
+                    row.put("failure", e.getMessage());
+                    allPassed = false;
+                    System.out.println("FAILED: " + e.getMessage());
+                }
+                chaos.table.add(row);
+                System.out.println("   " + row);
+            }
+        } finally {
+            if (chaos.app != null) {
+                chaos.app.stop();
+            }
+            chaos.services.close();
+            chaos.report();
+        }
+        System.exit(allPassed ? 0 : 1);
+    }
+
+    private void run(String scenario, Map<String, Object> row) throws Exception {
+        switch (scenario) {
+            case "hostile" -> hostile(row);
+            case "poison" -> poison(row);
+            case "kafka" -> outage(row, "kafka", outageSeconds);
+            case "clickhouse" -> outage(row, "clickhouse", outageSeconds);
+            case "mariadb" -> mariadb(row);
+            case "app-kill" -> appKill(row);
+            case "two-instances" -> twoInstances(row);
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        }
+    }
+
+    // ---- Scenarios ------------------------------------------------------------------------------
+
+    /** Every hostile request gets its 4xx problem document and writes nothing; legal but nasty strings come back verbatim. */
+    private void hostile(Map<String, Object> row) throws Exception {
+        long orders = count("orders");
+        long events = count("outbox");
+        int cases = 0;
+        for (HostileInputs.Refusal r : HostileInputs.refusals()) {
+            LoadGenerator.Response response = send(app.url().resolve("/api/orders"), r.body(), r.contentType());
+            check(response.status() == r.status(), r.name() + ": expected " + r.status() + ", got " + response.status());
+            check(response.body().contains("\"status\":" + r.status()), r.name() + ": no problem document");
+            check(!response.body().matches("(?s).*(Exception|java\\.|com\\.fasterxml|\\bat io\\.).*"), r.name() + ": internals in " + response.body());
+            cases++;
+        }
+        check(count("orders") == orders && count("outbox") == events, "a refused request wrote something");
+        for (String legal : HostileInputs.legalStrings()) {
+            String user = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
+            String body = new ObjectMapper().writeValueAsString(Map.of("userId", user, "totalAmount", new BigDecimal("1.00"), "shippingAddress", legal));
+            LoadGenerator.Response response = LoadGenerator.post(app.url().resolve("/api/orders"), body);
+            check(response.status() == 201, "legal string refused: " + legal);
+            String stored = services.mysql.queryForObject("SELECT shipping_address FROM orders WHERE user_id = ?", String.class, user);
+            check(legal.equals(stored), "stored differently: " + legal + " -> " + stored);
+            cases++;
+        }
+        row.put("cases", cases);
+        settle(row, 0, 0, List.of());
+    }
+
+    /** Poison at every stage lands in its dead-letter topic with a reason while traffic flows. */
+    private void poison(Map<String, Object> row) throws Exception {
+        double deadBefore = metric("outbox_events_dead_lettered_total") + metric("pipeline_transformer_dead_lettered_total")
+                + metric("pipeline_sink_dead_lettered_total");
+        String tag = "poison-" + UUID.randomUUID().toString().substring(0, 8);
+        Traffic traffic = Traffic.start(app.url(), rate, trafficSeconds);
+        Thread.sleep(2000);
+        // The payload column is JSON, so MySQL itself refuses text that is not JSON: valid JSON that is
+        // not an object is the closest a writer can get.
+        services.mysql.update("INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload) VALUES ('Order', ?, 'OrderCreated', '\"not an object\"')", tag + "-a");
+        services.mysql.update("INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload) VALUES ('Order', ?, 'OrderTeleported', JSON_OBJECT('orderId', ?))", tag + "-b", tag + "-b");
+        services.mysql.update("INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload) VALUES ('Order', ?, 'OrderCreated', JSON_OBJECT('orderId', ?, 'blob', REPEAT('x', 1000000)))", tag + "-c", tag + "-c");
+        // A row the transformer would never write: ClickHouse refuses its date.
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.brokers);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("analytics.orders", tag + "-d", "{\"event_id\":\"" + UUID.randomUUID()
+                    + "\",\"event_type\":\"OrderCreated\",\"order_id\":\"" + tag + "-d\",\"user_id\":\"u\",\"total_amount\":1,"
+                    + "\"currency\":\"USD\",\"status\":\"PENDING\",\"previous_status\":\"\",\"created_at\":\"not a date\","
+                    + "\"event_time\":\"not a date\",\"event_time_ms\":0}")).get();
+        }
+        traffic.await();
+        settle(row, traffic.load.createdOrderIds().size(), 0, traffic.load.createdOrderIds());
+        Map<String, String> orderDlq = deadLetters("order.events.dlq", tag);
+        Map<String, String> sinkDlq = deadLetters("analytics.orders.dlq", tag);
+        check(orderDlq.keySet().containsAll(List.of(tag + "-a", tag + "-b", tag + "-c")), "order.events.dlq holds " + orderDlq);
+        check(sinkDlq.containsKey(tag + "-d"), "analytics.orders.dlq holds " + sinkDlq);
+        check(orderDlq.values().stream().noneMatch(String::isBlank) && sinkDlq.values().stream().noneMatch(String::isBlank), "a dead letter without a reason");
+        double deadAfter = metric("outbox_events_dead_lettered_total") + metric("pipeline_transformer_dead_lettered_total")
+                + metric("pipeline_sink_dead_lettered_total");
+        check(deadAfter - deadBefore >= 4, "dead-letter counters moved by " + (deadAfter - deadBefore));
+        row.put("deadLetters", Map.of("order.events.dlq", orderDlq, "analytics.orders.dlq", sinkDlq));
+    }
+
+    /** A service stopped with the project's script during traffic, then started again. */
+    private void outage(Map<String, Object> row, String service, int seconds) throws Exception {
+        Traffic traffic = Traffic.start(app.url(), rate, trafficSeconds);
+        Thread.sleep(3000);
+        script(service, "stop");
+        Thread.sleep(seconds * 1000L);
+        script(service, "start");
+        long back = System.nanoTime();
+        traffic.await();
+        check(traffic.errors() == 0, "intake answered " + traffic.summary.get("errors") + " requests with an error while " + service + " was down");
+        settle(row, traffic.load.createdOrderIds().size(), back, traffic.load.createdOrderIds());
+    }
+
+    /** MariaDB away: quick 503 problem documents, nothing half-written, resumes by itself. */
+    private void mariadb(Map<String, Object> row) throws Exception {
+        Traffic traffic = Traffic.start(app.url(), rate, trafficSeconds);
+        Thread.sleep(3000);
+        script("mariadb", "stop");
+        long until = System.nanoTime() + mariadbOutageSeconds * 1_000_000_000L;
+        long slowest = 0;
+        int refused = 0;
+        while (System.nanoTime() < until) {
+            long t0 = System.nanoTime();
+            LoadGenerator.Response r = LoadGenerator.post(app.url().resolve("/api/orders"), LoadGenerator.newOrder());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            check(r.status() == 503 && r.body().contains("\"status\":503"), "while MariaDB is down: " + r.status() + " " + r.body());
+            slowest = Math.max(slowest, ms);
+            refused++;
+            Thread.sleep(200);
+        }
+        script("mariadb", "start");
+        long back = System.nanoTime();
+        traffic.await();
+        check(slowest < 5000, "a refusal took " + slowest + " ms");
+        row.put("refusedWhileDown", refused);
+        row.put("slowestRefusalMs", slowest);
+        settle(row, traffic.load.createdOrderIds().size(), back, traffic.load.createdOrderIds());
+        Long orphans = services.mysql.queryForObject("SELECT COUNT(*) FROM orders o WHERE NOT EXISTS "
+                + "(SELECT 1 FROM outbox e WHERE e.aggregate_id = o.id AND e.event_type = 'OrderCreated')", Long.class);
+        check(orphans == 0, orphans + " orders without their OrderCreated event");
+    }
+
+    /** SIGKILL during traffic, restarted at once; three times in the full run. */
+    private void appKill(Map<String, Object> row) throws Exception {
+        int kills = shortRun ? 1 : 3;
+        Traffic traffic = Traffic.start(app.url(), rate, trafficSeconds);
+        long back = 0;
+        for (int i = 0; i < kills; i++) {
+            Thread.sleep(trafficSeconds * 1000L / (kills + 1) - (i == 0 ? 0 : 10_000));
+            app.kill();
+            app = app.restart();
+            back = System.nanoTime();
+        }
+        traffic.await();
+        row.put("kills", kills);
+        settle(row, traffic.load.createdOrderIds().size(), back, traffic.load.createdOrderIds());
+    }
+
+    /** Two instances sharing the traffic (and the relay, consumers and sink), one killed mid-run. */
+    private void twoInstances(Map<String, Object> row) throws Exception {
+        int port = app.url().getPort() + 1;
+        AppProcess second = AppProcess.start("chaos-b", Map.of("SERVER_PORT", String.valueOf(port)), OUT);
+        try {
+            Traffic a = Traffic.start(app.url(), rate / 2, trafficSeconds);
+            Traffic b = Traffic.start(second.url(), rate / 2, trafficSeconds);
+            Thread.sleep(trafficSeconds * 500L);
+            app.kill();
+            long back = System.nanoTime();
+            a.await();
+            b.await();
+            List<String> acknowledged = new ArrayList<>(a.load.createdOrderIds());
+            acknowledged.addAll(b.load.createdOrderIds());
+            settle(row, acknowledged.size(), back, acknowledged);
+        } finally {
+            app = second;
+        }
+    }
+
+    // ---- The end of every scenario --------------------------------------------------------------
+
+    /**
+     * Waits for the pipeline to drain, then checks: every acknowledged order in MySQL, MySQL and
+     * ClickHouse reconcile exactly, no event twice, no outbox row pending or failed without a reason.
+     */
+    private void settle(Map<String, Object> row, long sent, long recoveredFrom, List<String> acknowledged) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        Reconciliation reconciliation = new Reconciliation(services.mysql, clickHouseJdbc);
+        Reconciliation.Report report = null;
+        while (System.nanoTime() < deadline) {
+            if (drained()) {
+                report = reconciliation.run();
+                if (report.exact()) {
+                    break;
+                }
+            }
+            Thread.sleep(250);
+        }
+        if (recoveredFrom > 0) {
+            row.put("secondsToRecover", Math.round((System.nanoTime() - recoveredFrom) / 1e8) / 10.0);
+        }
+        long missing = 0;
+        for (int i = 0; i < acknowledged.size(); i += 1000) {
+            List<String> ids = acknowledged.subList(i, Math.min(acknowledged.size(), i + 1000));
+            Long found = services.mysql.queryForObject("SELECT COUNT(*) FROM orders WHERE id IN ("
+                    + String.join(",", ids.stream().map(x -> "?").toList()) + ")", Long.class, ids.toArray());
+            missing += ids.size() - found;
+        }
+        long inMysql = count("orders");
+        long inClickHouse = services.clickHouseLong("SELECT uniqExact(order_id) FROM analytics.orders_analytics WHERE event_type = 'OrderCreated'");
+        long twice = services.clickHouseLong("SELECT count() - uniqExact(event_id) FROM analytics.orders_analytics");
+        long pending = count("outbox WHERE processed = 0");
+        long failedWithoutReason = count("outbox WHERE failed_at IS NOT NULL AND (last_error IS NULL OR last_error = '')");
+        row.put("ordersAcknowledged", sent);
+        row.put("ordersInMysql", inMysql);
+        row.put("ordersInClickHouse", inClickHouse);
+        row.put("lost", missing + Math.max(0, inMysql - inClickHouse));
+        row.put("countedTwice", twice);
+        row.put("reconciliation", report != null && report.exact() ? "exact" : report == null ? "not drained" : "DIFFERENT");
+        check(report != null && report.exact(), "reconciliation not exact within 3 min" + (report == null ? " (pipeline never drained)" : ":\n" + Reconciliation.table(report)));
+        check(missing == 0, missing + " acknowledged orders are not in MySQL");
+        check(twice == 0, twice + " events counted twice");
+        check(pending == 0 && failedWithoutReason == 0, pending + " outbox rows pending, " + failedWithoutReason + " failed without a reason");
+    }
+
+    private boolean drained() {
+        try {
+            return services.pendingOutboxRows() == 0 && services.lag(TRANSFORMER_GROUP, "order.events") == 0
+                    && services.lag(SINK_GROUP, "analytics.orders") == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    // ---- Helpers --------------------------------------------------------------------------------
+
+    /** Load in the background; its summary once it is done. */
+    private static final class Traffic {
+        final LoadGenerator load;
+        final CompletableFuture<Map<String, Object>> done;
+        Map<String, Object> summary;
+
+        private Traffic(LoadGenerator load, CompletableFuture<Map<String, Object>> done) {
+            this.load = load;
+            this.done = done;
+        }
+
+        static Traffic start(URI url, int rate, int seconds) {
+            LoadGenerator load = new LoadGenerator(url, rate, seconds, 0.3, 64);
+            return new Traffic(load, CompletableFuture.supplyAsync(() -> {
+                try {
+                    return load.run(QUIET);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+
+        void await() throws Exception {
+            summary = done.get();
+        }
+
+        long errors() {
+            return ((Number) summary.get("errors")).longValue();
+        }
+    }
+
+    private static void script(String service, String action) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("scripts/local/" + service + ".sh", action).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(service + ".sh " + action + " failed");
+        }
+    }
+
+    private static LoadGenerator.Response send(URI uri, String body, String contentType) throws IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) uri.toURL().openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(10000);
+        c.setRequestProperty("Content-Type", contentType);
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        int status = c.getResponseCode();
+        var in = status < 400 ? c.getInputStream() : c.getErrorStream();
+        return new LoadGenerator.Response(status, in == null ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private long count(String tableAndWhere) {
+        Long n = services.mysql.queryForObject("SELECT COUNT(*) FROM " + tableAndWhere, Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /** A counter's value in the app's Prometheus page (0 when it has not counted yet). */
+    private double metric(String name) throws IOException {
+        LoadGenerator.Response r;
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) app.url().resolve("/actuator/prometheus").toURL().openConnection();
+        try (var in = c.getInputStream()) {
+            r = new LoadGenerator.Response(c.getResponseCode(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return r.body().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** key -> dlq.reason of the dead letters whose key starts with the tag. */
+    private Map<String, String> deadLetters(String topic, String tag) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.brokers);
+        Map<String, String> found = new LinkedHashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    String key = r.key() == null ? "" : r.key();
+                    if (key.startsWith(tag)) {
+                        var reason = r.headers().lastHeader("dlq.reason");
+                        found.put(key, reason == null ? "" : new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    private void report() throws IOException {
+        Files.writeString(OUT.resolve("results.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(table));
+        String format = "%-14s %8s %8s %10s %5s %6s %9s %-7s%n";
+        StringBuilder sb = new StringBuilder(String.format(format, "scenario", "acked", "in MySQL", "in ClickH.", "lost", "twice", "recover s", "result"));
+        for (Map<String, Object> r : table) {
+            sb.append(String.format(Locale.ROOT, format, r.get("scenario"), r.getOrDefault("ordersAcknowledged", "-"),
+                    r.getOrDefault("ordersInMysql", "-"), r.getOrDefault("ordersInClickHouse", "-"), r.getOrDefault("lost", "-"),
+                    r.getOrDefault("countedTwice", "-"), r.getOrDefault("secondsToRecover", "-"),
+                    Boolean.TRUE.equals(r.get("passed")) ? "passed" : "FAILED"));
+        }
+        Files.writeString(OUT.resolve("results.txt"), sb.toString());
+        System.out.println("\n" + sb + "\nresults: " + OUT.resolve("results.json") + " (in MySQL / in ClickHouse are totals so far)");
+    }
+}
