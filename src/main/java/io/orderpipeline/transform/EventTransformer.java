@@ -35,7 +35,11 @@ public class EventTransformer {
         Object key = in.getHeader(KafkaConstants.KEY);
         String source = in.getHeader(KafkaConstants.TOPIC) + "/" + in.getHeader(KafkaConstants.PARTITION) + "/"
                 + in.getHeader(KafkaConstants.OFFSET);
-        exchange.setProperty(COMMIT, in.getHeader(KafkaConstants.MANUAL_COMMIT));
+        // One commit per partition and poll, on its last record: it covers the ones before it. A
+        // commit per record was an offset-commit request per event, a good part of the transformer's cost.
+        if (!Boolean.FALSE.equals(in.getHeader(KafkaConstants.LAST_RECORD_BEFORE_COMMIT))) {
+            exchange.setProperty(COMMIT, in.getHeader(KafkaConstants.MANUAL_COMMIT));
+        }
         // Only the headers meant for the next topic go out (camel-kafka copies every other one).
         in.removeHeaders("*");
         try {
@@ -63,7 +67,7 @@ public class EventTransformer {
         }
     }
 
-    /** Called after the output topic acknowledged the record: only then is its offset committed. */
+    /** Called after the output topic acknowledged the record: only then is its offset (and those before it) committed. */
     public void commit(Exchange exchange) {
         KafkaManualCommit commit = exchange.getProperty(COMMIT, KafkaManualCommit.class);
         if (commit != null) {

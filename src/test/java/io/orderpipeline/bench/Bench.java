@@ -287,7 +287,8 @@ public final class Bench {
         AppProcess app = AppProcess.start("bench-e2e", Map.of(), OUT);
         List<Map<String, Object>> runs = new ArrayList<>();
         try {
-            runLoad(app, Math.min(e2eRate, 200), 10);
+            // Warm-up at the full rate: the first minute of a JVM is not the one users live in.
+            runLoad(app, e2eRate, 20);
             awaitPipelineIdle();
             for (int i = 0; i < e2eReps; i++) {
                 runs.add(endToEndRun(app, i + 1, i == e2eReps - 1));

@@ -3,6 +3,7 @@ package io.orderpipeline.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import java.util.UUID;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -116,6 +117,21 @@ class EventTransformerRouteTest extends CamelTestSupport {
         });
 
         assertThat(commits).hasValue(0);
+    }
+
+    @Test
+    void onlyThePartitionsLastRecordOfAPollCommits() throws Exception {
+        startRoute();
+        getMockEndpoint("mock:analytics-orders").expectedMessageCount(3);
+
+        for (boolean last : new boolean[] {false, false, true}) {
+            template.sendBodyAndHeaders("direct:order-events", "{\"orderId\":\"o-4\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"PENDING\"}",
+                    Map.of("id", UUID.randomUUID().toString().getBytes(), "eventType", "OrderCreated".getBytes(),
+                            KafkaConstants.MANUAL_COMMIT, commit(), KafkaConstants.LAST_RECORD_BEFORE_COMMIT, last));
+        }
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(commits).hasValue(1);
     }
 
     KafkaManualCommit commit() {
