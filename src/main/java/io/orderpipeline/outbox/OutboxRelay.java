@@ -1,5 +1,6 @@
 package io.orderpipeline.outbox;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.orderpipeline.platform.Backoff;
@@ -240,13 +243,14 @@ public class OutboxRelay {
         if (size > props.maxPayloadBytes()) {
             return "payload of " + size + " bytes is over the limit of " + props.maxPayloadBytes();
         }
-        try {
-            var tree = json.readTree(row.payload() == null ? "" : row.payload());
-            if (tree == null || !tree.isObject()) {
+        // The payload column is JSON, so the database has checked the syntax already: the first
+        // token says whether it is an object. Parsing whole payloads was a fifth of the relay's CPU.
+        try (JsonParser parser = json.getFactory().createParser(row.payload() == null ? "" : row.payload())) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return "payload is not a JSON object";
             }
-        } catch (JacksonException e) {
-            return "payload is not valid JSON: " + e.getOriginalMessage();
+        } catch (IOException e) {
+            return "payload is not valid JSON: " + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage());
         }
         return null;
     }

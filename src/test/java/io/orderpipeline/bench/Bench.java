@@ -195,6 +195,8 @@ public final class Bench {
         String templateId;
         List<Double> pipeline = new ArrayList<>();
         try {
+            // One real order, so the backlog copies what the app writes (also when run alone).
+            LoadGenerator.post(app.url().resolve("/api/orders"), LoadGenerator.newOrder());
             await("earlier rows relayed", Duration.ofMinutes(5), () -> services.pendingOutboxRows() == 0);
             Map<String, Object> sample = services.mysql.queryForMap(
                     "SELECT aggregate_id, payload FROM outbox WHERE event_type = 'OrderCreated' ORDER BY id DESC LIMIT 1");
