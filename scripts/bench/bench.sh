@@ -26,6 +26,8 @@ echo "building the app and the benchmark"
 ./mvnw -q -B -DskipTests package
 ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/classpath.txt >/dev/null
 
+# Nothing from an earlier run may pass for this one's.
+rm -f target/bench/results.* target/bench/*.png target/bench/*.jfr target/bench/*.log
 scripts/local/stack.sh clean >/dev/null
 trap 'scripts/local/stack.sh down' EXIT
 scripts/local/stack.sh up

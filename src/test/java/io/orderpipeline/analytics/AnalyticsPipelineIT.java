@@ -237,13 +237,18 @@ class AnalyticsPipelineIT {
         String schema = Files.readString(LocalStack.projectFile("scripts/init-clickhouse.sql")).replaceAll("\\banalytics\\b", db);
 
         // ClickHouse 18.16: the records as they are, with the connector's settings (ClickHouseHttp uses them).
-        LocalStack.sqlStatements(schema).forEach(clickhouse::execute);
+        // A scratch database, so the admin login: the app's may use analytics only.
+        JdbcTemplate admin = new JdbcTemplate(LocalStack.clickHouse());
+        ClickHouseHttp adminHttp = new ClickHouseHttp(new io.orderpipeline.platform.ClickHouseProperties(null,
+                "http://" + LocalStack.env("CLICKHOUSE_HOST", "127.0.0.1") + ":" + LocalStack.env("CLICKHOUSE_HTTP_PORT", "8123"),
+                LocalStack.env("CLICKHOUSE_USER", "admin"), LocalStack.env("CLICKHOUSE_PASSWORD", "test123"), false, null, null));
+        LocalStack.sqlStatements(schema).forEach(admin::execute);
         try {
-            clickhouseHttp.insertJsonEachRow(db + ".orders_analytics", values);
-            assertThat(clickhouse.queryForObject("SELECT count() FROM " + db + ".orders_analytics", Long.class))
+            adminHttp.insertJsonEachRow(db + ".orders_analytics", values);
+            assertThat(admin.queryForObject("SELECT count() FROM " + db + ".orders_analytics", Long.class))
                     .isEqualTo(values.size());
         } finally {
-            clickhouse.execute("DROP DATABASE IF EXISTS " + db);
+            admin.execute("DROP DATABASE IF EXISTS " + db);
         }
 
         // A current ClickHouse (chdb): the same records, the same settings.
