@@ -98,16 +98,23 @@ public final class LoadGenerator {
 
     /** POSTs JSON on a pooled keep-alive connection; the body is read fully so the connection is reused. */
     public static Response post(URI uri, String json) throws IOException {
+        return send(uri, "POST", json, "application/json");
+    }
+
+    /** A GET, or a POST of any body with any content type (body null: GET), on a pooled connection. */
+    public static Response send(URI uri, String method, String body, String contentType) throws IOException {
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
         c.setConnectTimeout(5000);
         c.setReadTimeout(10000);
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setRequestProperty("Content-Type", "application/json");
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        c.setFixedLengthStreamingMode(body.length);
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(body);
+        c.setRequestMethod(method);
+        if (body != null) {
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", contentType);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            c.setFixedLengthStreamingMode(bytes.length);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(bytes);
+            }
         }
         int status = c.getResponseCode();
         InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();

@@ -239,10 +239,8 @@ class AnalyticsPipelineIT {
         // ClickHouse 18.16: the records as they are, with the connector's settings (ClickHouseHttp uses them).
         // A scratch database, so the admin login: the app's may use analytics only.
         JdbcTemplate admin = new JdbcTemplate(LocalStack.clickHouse());
-        ClickHouseHttp adminHttp = new ClickHouseHttp(new io.orderpipeline.platform.ClickHouseProperties(null,
-                "http://" + LocalStack.env("CLICKHOUSE_HOST", "127.0.0.1") + ":" + LocalStack.env("CLICKHOUSE_HTTP_PORT", "8123"),
-                LocalStack.env("CLICKHOUSE_USER", "admin"), LocalStack.env("CLICKHOUSE_PASSWORD", "test123"), false, null, null));
-        LocalStack.sqlStatements(schema).forEach(admin::execute);
+        ClickHouseHttp adminHttp = LocalStack.clickHouseAdminHttp();
+        io.orderpipeline.platform.ClickHouseSchema.statements(schema).forEach(admin::execute);
         try {
             adminHttp.insertJsonEachRow(db + ".orders_analytics", values);
             assertThat(admin.queryForObject("SELECT count() FROM " + db + ".orders_analytics", Long.class))

@@ -29,6 +29,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.orderpipeline.harness.AppProcess;
 import io.orderpipeline.harness.Services;
@@ -39,6 +40,7 @@ import io.orderpipeline.platform.LocalStack;
 import io.orderpipeline.transform.AnalyticsRow;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.Awaitility;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -61,9 +63,8 @@ public final class Bench {
 
     private static final Path OUT = Path.of("target/bench");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter ONE_LINE = JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
     private static final DateTimeFormatter CH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-    private static final String TRANSFORMER_GROUP = "order-pipeline-transformer";
-    private static final String SINK_GROUP = "order-pipeline-clickhouse-sink";
 
     private final int reps = intEnv("BENCH_REPS", 3);
     private final int concurrency = intEnv("BENCH_CONCURRENCY", 32);
@@ -128,9 +129,7 @@ public final class Bench {
         Map<String, Object> sample = services.mysql.queryForMap("SELECT aggregate_id, payload FROM outbox ORDER BY id DESC LIMIT 1");
         String templateId = (String) sample.get("aggregate_id");
         String template = (String) sample.get("payload");
-        String url = "jdbc:mysql://" + LocalStack.env("MYSQL_HOST", "127.0.0.1") + ":" + LocalStack.env("MYSQL_PORT", "3306")
-                + "/" + LocalStack.env("MYSQL_DATABASE", "ecommerce")
-                + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true";
+        String url = LocalStack.mysqlUrl(LocalStack.env("MYSQL_DATABASE", "ecommerce"));
         IntFunction<Worker> jdbcWorker = i -> {
             try {
                 Connection c = DriverManager.getConnection(url, LocalStack.env("MYSQL_USER", "app"), LocalStack.env("MYSQL_PASSWORD", "app123"));
@@ -333,7 +332,7 @@ public final class Bench {
                     viewSamples.add(new long[] {now, viewOrders() - viewBase});
                     if (now >= nextBacklog) {
                         backlog.add(new LatencyChart.Backlog((now - t0) / 1000.0, services.pendingOutboxRows(),
-                                services.lag(TRANSFORMER_GROUP, "order.events"), services.lag(SINK_GROUP, "analytics.orders")));
+                                services.lag(Services.TRANSFORMER_GROUP, "order.events"), services.lag(Services.SINK_GROUP, "analytics.orders")));
                         nextBacklog = now + 1000;
                     }
                     done.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -420,14 +419,7 @@ public final class Bench {
     }
 
     private void awaitPipelineIdle() throws InterruptedException {
-        await("pipeline drained", Duration.ofMinutes(5), () -> {
-            try {
-                return services.pendingOutboxRows() == 0 && services.lag(TRANSFORMER_GROUP, "order.events") == 0
-                        && services.lag(SINK_GROUP, "analytics.orders") == 0;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        await("pipeline drained", Duration.ofMinutes(5), services::drained);
     }
 
     // ---- 4. Sink ----------------------------------------------------------------------------------
@@ -475,7 +467,7 @@ public final class Bench {
             boolean created = r.nextInt(10) < 7;
             String status = created ? "PENDING" : statuses[r.nextInt(statuses.length)];
             long t = now - r.nextInt(60_000);
-            rows.add(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(new AnalyticsRow(
+            rows.add(ONE_LINE.writeValueAsString(new AnalyticsRow(
                     UUID.randomUUID().toString(), created ? "OrderCreated" : "OrderStatusChanged", UUID.randomUUID().toString(),
                     "user-" + r.nextInt(1000), BigDecimal.valueOf(500 + r.nextInt(20000), 2), "USD", status,
                     created ? "" : "PENDING", CH_TIME.format(Instant.ofEpochMilli(t - 5000)), CH_TIME.format(Instant.ofEpochMilli(t)), t)));
@@ -590,18 +582,13 @@ public final class Bench {
         return new Loop(ok.get(), errors.get(), (System.nanoTime() - t0) / 1e9, Stats.sorted(latencies));
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
         await(what, timeout, condition, 100);
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition, long pollMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
-            }
-            Thread.sleep(pollMillis);
-        }
+    private static void await(String what, Duration timeout, BooleanSupplier condition, long pollMillis) {
+        Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(pollMillis))
+                .until(condition::getAsBoolean);
     }
 
     private Map<String, Object> loopFigures(List<Loop> loops) {

@@ -52,8 +52,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class Chaos {
 
     private static final Path OUT = Path.of("target/chaos");
-    private static final String TRANSFORMER_GROUP = "order-pipeline-transformer";
-    private static final String SINK_GROUP = "order-pipeline-clickhouse-sink";
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private final boolean shortRun;
@@ -141,7 +139,7 @@ public final class Chaos {
         long events = count("outbox");
         int cases = 0;
         for (HostileInputs.Refusal r : HostileInputs.refusals()) {
-            LoadGenerator.Response response = send(app.url().resolve("/api/orders"), r.body(), r.contentType());
+            LoadGenerator.Response response = LoadGenerator.send(app.url().resolve("/api/orders"), "POST", r.body(), r.contentType());
             check(response.status() == r.status(), r.name() + ": expected " + r.status() + ", got " + response.status());
             check(response.body().contains("\"status\":" + r.status()), r.name() + ": no problem document");
             check(!response.body().matches("(?s).*(Exception|java\\.|com\\.fasterxml|\\bat io\\.).*"), r.name() + ": internals in " + response.body());
@@ -271,7 +269,7 @@ public final class Chaos {
             // The dead instance's consumers stay members until their session times out (10 s):
             // recovery counts from the kill until only the survivor's are left and it has caught up.
             long deadline = killed + Duration.ofMinutes(2).toNanos();
-            while (System.nanoTime() < deadline && (members(TRANSFORMER_GROUP) > consumers || members(SINK_GROUP) > 1)) {
+            while (System.nanoTime() < deadline && (members(Services.TRANSFORMER_GROUP) > consumers || members(Services.SINK_GROUP) > 1)) {
                 Thread.sleep(200);
             }
             caughtUp(row, killed);
@@ -297,7 +295,7 @@ public final class Chaos {
         Reconciliation reconciliation = new Reconciliation(services.mysql, clickHouseJdbc);
         Reconciliation.Report report = null;
         while (System.nanoTime() < deadline) {
-            if (drained()) {
+            if (services.drained()) {
                 report = reconciliation.run();
                 if (gaps(report).equals(baseline)) {
                     break;
@@ -339,8 +337,8 @@ public final class Chaos {
         long deadline = faultEnded + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (services.pendingOutboxRows() <= rate && services.lag(TRANSFORMER_GROUP, "order.events") <= rate
-                        && services.lag(SINK_GROUP, "analytics.orders") <= rate) {
+                if (services.pendingOutboxRows() <= rate && services.lag(Services.TRANSFORMER_GROUP, "order.events") <= rate
+                        && services.lag(Services.SINK_GROUP, "analytics.orders") <= rate) {
                     row.put("secondsToRecover", Math.round((System.nanoTime() - faultEnded) / 1e8) / 10.0);
                     return;
                 }
@@ -373,26 +371,19 @@ public final class Chaos {
         return gaps;
     }
 
-    private boolean drained() {
-        try {
-            return services.pendingOutboxRows() == 0 && services.lag(TRANSFORMER_GROUP, "order.events") == 0
-                    && services.lag(SINK_GROUP, "analytics.orders") == 0;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     // ---- Helpers --------------------------------------------------------------------------------
 
     /** Load in the background; its summary once it is done. */
     private static final class Traffic {
         final LoadGenerator load;
         final CompletableFuture<Map<String, Object>> done;
+        final int seconds;
         Map<String, Object> summary;
 
-        private Traffic(LoadGenerator load, CompletableFuture<Map<String, Object>> done) {
+        private Traffic(LoadGenerator load, CompletableFuture<Map<String, Object>> done, int seconds) {
             this.load = load;
             this.done = done;
+            this.seconds = seconds;
         }
 
         static Traffic start(URI url, int rate, int seconds) {
@@ -404,11 +395,12 @@ public final class Chaos {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
-            }));
+            }), seconds);
         }
 
+        /** The load's own duration plus its 30 s wait for answers, and some slack. */
         void await() throws Exception {
-            summary = done.get();
+            summary = done.get(seconds + 60, java.util.concurrent.TimeUnit.SECONDS);
         }
 
         long errors() {
@@ -418,8 +410,8 @@ public final class Chaos {
 
     /** Requests sent and answered with an error (a killed or stopped part makes some fail: they are not acknowledged). */
     private static void record(Map<String, Object> row, Traffic... traffic) {
-        row.put("requestsSent", java.util.Arrays.stream(traffic).mapToLong(t -> ((Number) t.summary.get("sent")).longValue()).sum());
-        row.put("requestErrors", java.util.Arrays.stream(traffic).mapToLong(Traffic::errors).sum());
+        row.put("requestsSent", Arrays.stream(traffic).mapToLong(t -> ((Number) t.summary.get("sent")).longValue()).sum());
+        row.put("requestErrors", Arrays.stream(traffic).mapToLong(Traffic::errors).sum());
     }
 
     private static void script(String service, String action) throws IOException, InterruptedException {
@@ -429,21 +421,6 @@ public final class Chaos {
         }
     }
 
-    private static LoadGenerator.Response send(URI uri, String body, String contentType) throws IOException {
-        java.net.HttpURLConnection c = (java.net.HttpURLConnection) uri.toURL().openConnection();
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(10000);
-        c.setRequestProperty("Content-Type", contentType);
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        int status = c.getResponseCode();
-        var in = status < 400 ? c.getInputStream() : c.getErrorStream();
-        return new LoadGenerator.Response(status, in == null ? "" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-    }
-
     private long count(String tableAndWhere) {
         Long n = services.mysql.queryForObject("SELECT COUNT(*) FROM " + tableAndWhere, Long.class);
         return n == null ? 0 : n;
@@ -451,11 +428,7 @@ public final class Chaos {
 
     /** A counter's value in the app's Prometheus page (0 when it has not counted yet). */
     private double metric(String name) throws IOException {
-        LoadGenerator.Response r;
-        java.net.HttpURLConnection c = (java.net.HttpURLConnection) app.url().resolve("/actuator/prometheus").toURL().openConnection();
-        try (var in = c.getInputStream()) {
-            r = new LoadGenerator.Response(c.getResponseCode(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-        }
+        LoadGenerator.Response r = LoadGenerator.send(app.url().resolve("/actuator/prometheus"), "GET", null, null);
         return r.body().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
-import io.orderpipeline.platform.ClickHouseProperties;
 import io.orderpipeline.platform.LocalStack;
 import io.orderpipeline.platform.ClickHouseHttp;
 
@@ -25,10 +24,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class Services implements AutoCloseable {
 
+    public static final String TRANSFORMER_GROUP = "order-pipeline-transformer";
+    public static final String SINK_GROUP = "order-pipeline-clickhouse-sink";
+
     public final JdbcTemplate mysql = new JdbcTemplate(LocalStack.mysqlRoot(LocalStack.env("MYSQL_DATABASE", "ecommerce")));
-    public final ClickHouseHttp clickHouse = new ClickHouseHttp(new ClickHouseProperties(null,
-            "http://" + LocalStack.env("CLICKHOUSE_HOST", "127.0.0.1") + ":" + LocalStack.env("CLICKHOUSE_HTTP_PORT", "8123"),
-            LocalStack.env("CLICKHOUSE_USER", "admin"), LocalStack.env("CLICKHOUSE_PASSWORD", "test123"), false, null, null));
+    public final ClickHouseHttp clickHouse = LocalStack.clickHouseAdminHttp();
     public final String brokers = "127.0.0.1:" + LocalStack.env("KAFKA_PORT", "9092");
     public final Admin admin;
 
@@ -72,6 +72,15 @@ public final class Services implements AutoCloseable {
             lag += e.getValue().offset() - (c == null ? 0 : c.offset());
         }
         return lag;
+    }
+
+    /** Nothing waiting anywhere: no outbox row pending, no lag on order.events or analytics.orders. */
+    public boolean drained() {
+        try {
+            return pendingOutboxRows() == 0 && lag(TRANSFORMER_GROUP, "order.events") == 0 && lag(SINK_GROUP, "analytics.orders") == 0;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     @Override

@@ -11,15 +11,9 @@ import org.junit.jupiter.api.Test;
 /** The app's ClickHouse login (CLICKHOUSE_APP_USER) reaches the analytics database and nothing else. */
 class ClickHouseAccessIT {
 
-    static final String BASE = "http://" + LocalStack.env("CLICKHOUSE_HOST", "127.0.0.1") + ":"
-            + LocalStack.env("CLICKHOUSE_HTTP_PORT", "8123");
-    static final ClickHouseHttp admin = login(LocalStack.env("CLICKHOUSE_USER", "admin"), LocalStack.env("CLICKHOUSE_PASSWORD", "test123"));
-    static final ClickHouseHttp app = login(LocalStack.env("CLICKHOUSE_APP_USER", "pipeline"),
+    static final ClickHouseHttp admin = LocalStack.clickHouseAdminHttp();
+    static final ClickHouseHttp app = LocalStack.clickHouseHttp(LocalStack.env("CLICKHOUSE_APP_USER", "pipeline"),
             LocalStack.env("CLICKHOUSE_APP_PASSWORD", "pipeline123"));
-
-    static ClickHouseHttp login(String user, String password) {
-        return new ClickHouseHttp(new ClickHouseProperties(null, BASE, user, password, false, null, null));
-    }
 
     @BeforeAll
     static void somethingOutsideAnalytics() {

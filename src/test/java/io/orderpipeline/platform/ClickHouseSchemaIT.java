@@ -68,7 +68,7 @@ class ClickHouseSchemaIT {
     static void createSchemaTwice() throws IOException {
         schema = inScratchDb(Files.readString(LocalStack.projectFile("scripts/init-clickhouse.sql")));
         for (int i = 0; i < 2; i++) { // the second run proves it is idempotent
-            for (String statement : LocalStack.sqlStatements(schema)) {
+            for (String statement : ClickHouseSchema.statements(schema)) {
                 clickhouse.execute(statement);
             }
         }

@@ -24,11 +24,26 @@ public final class LocalStack {
         return ENV.getOrDefault(name, fallback);
     }
 
-    public static DataSource mysqlRoot(String database) {
-        String url = "jdbc:mysql://" + env("MYSQL_HOST", "127.0.0.1") + ":" + env("MYSQL_PORT", "3306") + "/"
+    public static String mysqlUrl(String database) {
+        return "jdbc:mysql://" + env("MYSQL_HOST", "127.0.0.1") + ":" + env("MYSQL_PORT", "3306") + "/"
                 + database + "?sslMode=DISABLED&allowPublicKeyRetrieval=true&connectionTimeZone=UTC"
                 + "&forceConnectionTimeZoneToSession=true";
-        return new DriverManagerDataSource(url, "root", env("MYSQL_ROOT_PASSWORD", "password"));
+    }
+
+    public static DataSource mysqlRoot(String database) {
+        return new DriverManagerDataSource(mysqlUrl(database), "root", env("MYSQL_ROOT_PASSWORD", "password"));
+    }
+
+    /** ClickHouse over HTTP with the given login (no current database). */
+    public static ClickHouseHttp clickHouseHttp(String user, String password) {
+        return new ClickHouseHttp(new ClickHouseProperties(null,
+                "http://" + env("CLICKHOUSE_HOST", "127.0.0.1") + ":" + env("CLICKHOUSE_HTTP_PORT", "8123"),
+                user, password, false, null, null));
+    }
+
+    /** ClickHouse over HTTP as admin: scratch databases and anything outside analytics. */
+    public static ClickHouseHttp clickHouseAdminHttp() {
+        return clickHouseHttp(env("CLICKHOUSE_USER", "admin"), env("CLICKHOUSE_PASSWORD", "test123"));
     }
 
     public static DataSource clickHouse() {
@@ -38,11 +53,6 @@ public final class LocalStack {
                 env("CLICKHOUSE_USER", "admin"), env("CLICKHOUSE_PASSWORD", "test123"));
         ds.setDriverClassName("ru.yandex.clickhouse.ClickHouseDriver");
         return ds;
-    }
-
-    /** The statements of a SQL script (see ClickHouseSchema.statements). */
-    public static java.util.List<String> sqlStatements(String script) {
-        return ClickHouseSchema.statements(script);
     }
 
     /** The repository's root: tests run from it under Maven, but look upwards to be sure. */
