@@ -94,7 +94,7 @@ init-mysql-sql: ## Rewrite scripts/init-mysql.sql from the Flyway migrations
 
 ## ---- Databases and Kafka (local stack or docker-compose) -------------------------------------
 
-.PHONY: init-db mysql-shell clickhouse-shell outbox-requeue outbox-status kafka-topics kafka-consumer-lag
+.PHONY: init-db mysql-shell clickhouse-shell outbox-requeue outbox-discard outbox-status kafka-topics kafka-consumer-lag
 init-db: ## Create the MySQL and ClickHouse schemas (idempotent)
 	@scripts/db-shell.sh mysql < scripts/init-mysql.sql
 	@SHELL_DATABASE=default scripts/db-shell.sh clickhouse < scripts/init-clickhouse.sql
@@ -106,14 +106,14 @@ mysql-shell: ## MySQL shell on ecommerce; with SQL piped in, prints tab-separate
 clickhouse-shell: ## ClickHouse shell on analytics; with SQL piped in, prints tab-separated rows
 	@scripts/db-shell.sh clickhouse
 
-outbox-requeue: ## Publish dead-lettered outbox rows again (they keep their place in id order)
-	@echo "UPDATE outbox SET processed = 0, processed_at = NULL, failed_at = NULL, next_attempt_at = NULL, \
-	  attempts = 0, last_error = CONCAT('requeued; was: ', last_error) WHERE failed_at IS NOT NULL; \
-	  SELECT CONCAT(ROW_COUNT(), ' row(s) requeued');" | scripts/db-shell.sh mysql
+outbox-requeue: ## Publish dead-lettered outbox rows again (ID=n for one); their held orders follow in order
+	@(echo "SET @id = $(or $(ID),NULL);"; cat scripts/outbox/requeue.sql) | scripts/db-shell.sh mysql
 
-outbox-status: ## Outbox rows by state, and the oldest pending one
-	@echo "SELECT CASE WHEN failed_at IS NOT NULL THEN 'dead-lettered' WHEN processed THEN 'published' \
-	  ELSE 'pending' END AS state, COUNT(*), MIN(created_at) FROM outbox GROUP BY state;" | scripts/db-shell.sh mysql
+outbox-discard: ## Give dead-lettered outbox rows up (ID=n for one); their orders' later events flow without them
+	@(echo "SET @id = $(or $(ID),NULL);"; cat scripts/outbox/discard.sql) | scripts/db-shell.sh mysql
+
+outbox-status: ## Outbox rows by state (pending, published, dead-lettered, discarded) and the orders held back
+	@scripts/db-shell.sh mysql < scripts/outbox/status.sql
 
 kafka-topics: ## Describe the Kafka topics
 ifeq ($(STACK),local)

@@ -34,7 +34,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.orderpipeline.harness.AppProcess;
 import io.orderpipeline.harness.Services;
 import io.orderpipeline.load.LoadGenerator;
-import io.orderpipeline.outbox.OutboxProducerConfig;
 import io.orderpipeline.outbox.OutboxProducerProperties;
 import io.orderpipeline.platform.LocalStack;
 import io.orderpipeline.transform.AnalyticsRow;
@@ -253,19 +252,25 @@ public final class Bench {
             String id = String.format("bench-relay-%024d", i);
             records.add(new ProducerRecord<>("bench.raw", id, template.replace(templateId, id).getBytes(StandardCharsets.UTF_8)));
         }
+        int batch = appConfig().bind("app.outbox.relay.batch-size", Integer.class).orElse(5000);
         AtomicLong failed = new AtomicLong();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(OutboxProducerConfig.settings(services.brokers, settings),
-                new StringSerializer(), new ByteArraySerializer())) {
+        // The relay's own settings and transactions: one Kafka transaction per relay batch.
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.kafkaSettings(services.brokers,
+                "bench-raw-" + UUID.randomUUID()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
             producer.partitionsFor("bench.raw");
             long t0 = System.nanoTime();
-            for (ProducerRecord<String, byte[]> record : records) {
-                producer.send(record, (md, e) -> {
-                    if (e != null) {
-                        failed.incrementAndGet();
-                    }
-                });
+            for (int from = 0; from < records.size(); from += batch) {
+                producer.beginTransaction();
+                for (ProducerRecord<String, byte[]> record : records.subList(from, Math.min(records.size(), from + batch))) {
+                    producer.send(record, (md, e) -> {
+                        if (e != null) {
+                            failed.incrementAndGet();
+                        }
+                    });
+                }
+                producer.commitTransaction();
             }
-            producer.flush();
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (failed.get() > 0) {
                 throw new IllegalStateException(failed.get() + " raw sends failed");

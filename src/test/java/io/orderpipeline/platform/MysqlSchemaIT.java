@@ -55,7 +55,7 @@ class MysqlSchemaIT {
         Map<String, String> fromFlyway = createStatements(FROM_FLYWAY);
         Map<String, String> fromScript = createStatements(FROM_INIT_SCRIPT);
 
-        assertThat(fromFlyway.keySet()).containsExactlyInAnyOrder("orders", "outbox");
+        assertThat(fromFlyway.keySet()).containsExactlyInAnyOrder("orders", "outbox", "outbox_held_orders");
         assertThat(fromScript).isEqualTo(fromFlyway);
     }
 
@@ -100,13 +100,18 @@ class MysqlSchemaIT {
     }
 
     @Test
-    void pendingRowsAreFoundThroughTheIndexNotAScan() {
+    void theRelaysClaimFindsPendingRowsThroughTheIndexAndHeldOrdersByKeyNotAScan() throws Exception {
         JdbcTemplate db = new JdbcTemplate(LocalStack.mysqlRoot(FROM_FLYWAY));
-        List<Map<String, Object>> plan = db.queryForList(
-                "EXPLAIN SELECT id FROM outbox WHERE processed = FALSE ORDER BY id LIMIT 500");
-        assertThat(plan).hasSize(1);
+        String claim = new ClassPathResource("sql/outbox/claim.sql").getContentAsString(java.nio.charset.StandardCharsets.UTF_8)
+                .lines().filter(l -> !l.trim().startsWith("--")).collect(java.util.stream.Collectors.joining("\n"))
+                .replace(":#limit", "500");
+        List<Map<String, Object>> plan = db.queryForList("EXPLAIN " + claim);
+        assertThat(plan).hasSize(2);
+        assertThat(plan.get(0).get("table")).isEqualTo("o");
         assertThat(plan.get(0).get("key")).isEqualTo("idx_outbox_pending");
         assertThat(String.valueOf(plan.get(0).get("Extra"))).doesNotContain("filesort");
+        assertThat(plan.get(1).get("table")).isEqualTo("h");
+        assertThat(plan.get(1).get("key")).isEqualTo("PRIMARY");
     }
 
     private static Map<String, String> createStatements(String database) {

@@ -1,0 +1,74 @@
+package io.orderpipeline.outbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Message;
+
+/**
+ * One claimed batch of outbox rows, planned: the records to send (events to order.events, dead
+ * letters to order.events.dlq, in claim order), the rows to mark published, the rows to mark failed
+ * and the orders they hold. Rows of an order held earlier in the batch are in none of these lists:
+ * they stay pending.
+ *
+ * @param claimed   rows the claim returned (a full batch means more may be waiting)
+ * @param firstId   the oldest claimed row: where a stalled relay records why
+ */
+public record OutboxBatch(int claimed, long firstId, List<Message> records, List<Long> published,
+                          List<Map<String, Object>> deadLetters, List<Row> rows) {
+
+    /** An exchange property holding the batch being relayed. */
+    public static final String PROPERTY = "outboxBatch";
+
+    /** A claimed row, and the record made of it (null when the row stays pending). */
+    public record Row(long id, String eventId, String aggregateType, String aggregateId, String eventType,
+                      Message record, boolean deadLetter) {
+    }
+
+    static OutboxBatch empty() {
+        return new OutboxBatch(0, 0, List.of(), List.of(), List.of(), List.of());
+    }
+
+    public boolean hasDeadLetters() {
+        return !deadLetters.isEmpty();
+    }
+
+    /** The row whose record Kafka did not acknowledge first, given which records carry their metadata. */
+    public Row firstUnacknowledged(java.util.function.Predicate<Message> acknowledged) {
+        for (Row row : rows) {
+            if (row.record() != null && !acknowledged.test(row.record())) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    static final class Builder {
+        private final List<Message> records = new ArrayList<>();
+        private final List<Long> published = new ArrayList<>();
+        private final List<Map<String, Object>> deadLetters = new ArrayList<>();
+        private final List<Row> rows = new ArrayList<>();
+
+        void publish(Row row) {
+            rows.add(row);
+            records.add(row.record());
+            published.add(row.id());
+        }
+
+        void deadLetter(Row row, int attempts, String reason) {
+            rows.add(row);
+            records.add(row.record());
+            deadLetters.add(Map.of("id", row.id(), "attempts", attempts, "reason", reason,
+                    "aggregateType", row.aggregateType(), "aggregateId", row.aggregateId()));
+        }
+
+        void holdBack(Row row) {
+            rows.add(row);
+        }
+
+        OutboxBatch build(int claimed, long firstId) {
+            return new OutboxBatch(claimed, firstId, records, published, deadLetters, rows);
+        }
+    }
+}

@@ -1,0 +1,474 @@
+package io.orderpipeline.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orderpipeline.platform.KafkaTopics;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.LoggingExceptionHandler;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Route-level test of routes/outbox-relay.camel.yaml, the file a deployment runs, with its Java
+ * error handling, planning and Kafka-transaction steps: MySQL (every sql: endpoint) and Kafka (the
+ * kafka: endpoint) are Camel mocks, the leader's timer is a direct: endpoint the test ticks, the
+ * MySQL transaction is a recording transaction manager and the Kafka client is Kafka's MockProducer.
+ */
+@CamelSpringBootTest
+@UseAdviceWith
+@SpringBootTest(classes = OutboxRelayRouteTest.Config.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "camel.main.routes-include-pattern=file:routes/outbox-relay.camel.yaml",
+            "app.cluster.mysql.enabled=false",
+            "app.outbox.relay.batch-size=100",
+            "app.outbox.relay.redelivery.maximum-redeliveries=2",
+            "app.outbox.relay.redelivery.initial-delay-ms=100",
+            "app.outbox.relay.circuit-failure-threshold=3",
+            "app.outbox.relay.circuit-half-open-after=1s",
+            "app.outbox.relay.max-attempts=3"})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+class OutboxRelayRouteTest {
+
+    static final LocalDateTime T0 = LocalDateTime.of(2026, 11, 25, 9, 0, 0, 123_456_000);
+
+    @Autowired
+    CamelContext context;
+
+    @Autowired
+    ProducerTemplate template;
+
+    @Autowired
+    Steps steps;
+
+    MockEndpoint claim;
+    MockEndpoint kafka;
+    MockEndpoint markPublished;
+    MockEndpoint markDeadLettered;
+    MockEndpoint holdOrder;
+    MockEndpoint note;
+
+    @BeforeEach
+    void adviseAndStart() throws Exception {
+        AdviceWith.adviceWith(context, "outbox-relay", r -> r.replaceFromWith("direct:tick"));
+        AdviceWith.adviceWith(context, "outbox-relay-batch", r -> {
+            r.weaveById("claim").replace().to("mock:claim");
+            r.weaveById("publish").replace().to("mock:kafka");
+            r.weaveById("mark-published").replace().to("mock:mark-published");
+            r.weaveById("mark-dead-lettered").replace().to("mock:mark-dead-lettered");
+            r.weaveById("hold-order").replace().to("mock:hold-order");
+        });
+        AdviceWith.adviceWith(context, "outbox-relay-note", r -> r.weaveById("note-failure").replace().to("mock:note"));
+        context.start();
+        claim = mock("claim");
+        kafka = mock("kafka");
+        markPublished = mock("mark-published");
+        markDeadLettered = mock("mark-dead-lettered");
+        holdOrder = mock("hold-order");
+        note = mock("note");
+        markPublished.whenAnyExchangeReceived(e -> steps.add("mark"));
+    }
+
+    @Test
+    void aBatchGoesOutInOneKafkaTransactionAndIsMarkedBeforeBothCommitKafkaFirst() {
+        claims(List.of(row(1, "order-a", "{\"seq\":1}"), row(2, "order-b", "{\"seq\":1}"), row(3, "order-a", "{\"seq\":2}")));
+        kafka.whenAnyExchangeReceived(e -> steps.add("send"));
+
+        tick();
+
+        assertThat(kafka.getReceivedCounter()).isEqualTo(1);
+        List<Message> records = records(kafka, 0);
+        assertThat(records).extracting(m -> m.getHeader(KafkaConstants.KEY)).containsExactly("order-a", "order-b", "order-a");
+        assertThat(records).extracting(m -> m.getBody(String.class)).containsExactly("{\"seq\":1}", "{\"seq\":1}", "{\"seq\":2}");
+        assertThat(records.get(0).getHeader("id")).isEqualTo("event-1");
+        assertThat(records.get(0).getHeader("eventType")).isEqualTo("OrderCreated");
+        assertThat(records.get(0).getHeader("aggregateType")).isEqualTo("Order");
+        assertThat(records.get(0).getHeader(KafkaConstants.OVERRIDE_TIMESTAMP))
+                .as("the record's time is the outbox row's, so a republished event keeps it")
+                .isEqualTo(T0.toInstant(ZoneOffset.UTC).toEpochMilli() + 1);
+        assertThat(records.get(0).getHeader(KafkaConstants.OVERRIDE_TOPIC)).isNull();
+        assertThat(markPublished.getReceivedExchanges().get(0).getIn().getHeader("published", List.class))
+                .containsExactly(1L, 2L, 3L);
+        assertThat(steps.all()).containsExactly("kafka-begin", "send", "mark", "kafka-commit", "mysql-commit");
+        assertThat(claim.getReceivedExchanges().get(0).getIn().getHeader("limit")).isEqualTo(100);
+    }
+
+    @Test
+    void aFailedSendLeavesTheBatchPendingAndItIsTriedAgainWholeAfterGrowingWaits() {
+        claims(List.of(row(7, "order-a", "{}"), row(8, "order-b", "{}")));
+        List<Long> attempts = Collections.synchronizedList(new ArrayList<>());
+        kafka.whenAnyExchangeReceived(e -> {
+            attempts.add(System.nanoTime());
+            if (attempts.size() <= 2) {
+                throw new ExecutionException(new TimeoutException("Kafka did not acknowledge the record within 16000 ms"));
+            }
+            steps.add("send");
+        });
+
+        tick();
+
+        assertThat(attempts).hasSize(3);
+        long first = (attempts.get(1) - attempts.get(0)) / 1_000_000;
+        long second = (attempts.get(2) - attempts.get(1)) / 1_000_000;
+        assertThat(first).as("first wait, 100 ms +-15%").isBetween(80L, 600L);
+        assertThat(second).as("second wait, doubled").isGreaterThan(first).isGreaterThanOrEqualTo(165L);
+        assertThat(markPublished.getReceivedCounter()).as("marked once, after the send that worked").isEqualTo(1);
+        assertThat(steps.all()).containsExactly("kafka-begin", "mysql-rollback", "kafka-abort", "kafka-begin",
+                "mysql-rollback", "kafka-abort", "kafka-begin", "send", "mark", "kafka-commit", "mysql-commit");
+        assertThat(note.getReceivedExchanges()).hasSize(2).allSatisfy(n -> {
+            assertThat(n.getIn().getHeader("id")).isEqualTo(7L);
+            assertThat(n.getIn().getHeader("refused")).isEqualTo(0);
+            assertThat(n.getIn().getHeader("error", String.class)).startsWith("relay stalled: TimeoutException");
+        });
+    }
+
+    @Test
+    void aBatchThatKeepsFailingFailsTheTickAfterItsRetriesAndNothingIsMarked() {
+        claims(List.of(row(1, "order-a", "{}")));
+        kafka.whenAnyExchangeReceived(e -> {
+            throw new ExecutionException(new TimeoutException("no broker"));
+        });
+
+        assertThatThrownBy(this::tick).hasRootCauseInstanceOf(TimeoutException.class);
+
+        assertThat(kafka.getReceivedCounter()).as("first attempt and two redeliveries").isEqualTo(3);
+        assertThat(markPublished.getReceivedCounter()).isZero();
+        assertThat(steps.all()).doesNotContain("kafka-commit", "mysql-commit");
+    }
+
+    @Test
+    void poisonGoesToTheDeadLetterTopicInTheSameTransactionItsRowFailsAndItsOrderIsHeld() {
+        claims(List.of(row(1, "order-a", "{\"seq\":1}"), row(2, "order-b", "\"just text\""), row(3, "order-b", "{\"seq\":2}"),
+                row(4, "order-a", "{\"seq\":2}")));
+
+        tick();
+
+        List<Message> records = records(kafka, 0);
+        assertThat(records).extracting(m -> m.getHeader(KafkaConstants.KEY)).containsExactly("order-a", "order-b", "order-a");
+        Message dead = records.get(1);
+        assertThat(dead.getHeader(KafkaConstants.OVERRIDE_TOPIC)).isEqualTo("order.events.dlq");
+        assertThat(dead.getHeader("dlq.reason")).isEqualTo("payload is not a JSON object");
+        assertThat(dead.getHeader("dlq.outboxId")).isEqualTo("2");
+        assertThat(dead.getHeader("id")).isEqualTo("event-2");
+        assertThat(markPublished.getReceivedExchanges().get(0).getIn().getHeader("published", List.class))
+                .as("order-b's later event stays pending behind its dead letter").containsExactly(1L, 4L);
+        List<Map<String, Object>> failed = body(markDeadLettered);
+        assertThat(failed).singleElement().satisfies(r -> {
+            assertThat(r).containsEntry("id", 2L).containsEntry("attempts", 1)
+                    .containsEntry("reason", "payload is not a JSON object");
+        });
+        assertThat(body(holdOrder)).singleElement().satisfies(r ->
+                assertThat(r).containsEntry("aggregateType", "Order").containsEntry("aggregateId", "order-b").containsEntry("id", 2L));
+        assertThat(steps.all()).endsWith("kafka-commit", "mysql-commit");
+    }
+
+    @Test
+    void aRecordKafkaRefusesIsNotedAgainstItsRowAndBecomesADeadLetterAtMaxAttempts() {
+        claims(List.of(row(1, "order-a", "{}"), row(2, "order-b", "{}")));
+        kafka.whenAnyExchangeReceived(e -> {
+            // camel-kafka marks each acknowledged record with its metadata; the second one is refused
+            records(e).get(0).setHeader(KafkaConstants.KAFKA_RECORD_META, List.of());
+            throw new ExecutionException(new RecordTooLargeException("The message is 2000000 bytes"));
+        });
+
+        assertThatThrownBy(this::tick).hasRootCauseInstanceOf(RecordTooLargeException.class);
+
+        assertThat(note.getReceivedExchanges()).hasSize(3).allSatisfy(n -> {
+            assertThat(n.getIn().getHeader("id")).isEqualTo(2L);
+            assertThat(n.getIn().getHeader("refused")).isEqualTo(1);
+            assertThat(n.getIn().getHeader("error", String.class)).startsWith("RecordTooLargeException");
+        });
+
+        // The row has been refused max-attempts (3) times: the next batch dead-letters it.
+        MockEndpoint.resetMocks(context);
+        Map<String, Object> refused = row(2, "order-b", "{}");
+        refused.put("attempts", 3);
+        refused.put("last_error", "RecordTooLargeException: The message is 2000000 bytes");
+        claims(List.of(refused, row(3, "order-b", "{}")));
+        kafka.whenAnyExchangeReceived(e -> { });
+
+        tick();
+
+        List<Message> records = records(kafka, 0);
+        assertThat(records).singleElement().satisfies(m -> {
+            assertThat(m.getHeader(KafkaConstants.OVERRIDE_TOPIC)).isEqualTo("order.events.dlq");
+            assertThat(m.getHeader("dlq.reason", String.class)).isEqualTo(
+                    "not accepted by Kafka after 3 attempts: RecordTooLargeException: The message is 2000000 bytes");
+        });
+        assertThat(markPublished.getReceivedCounter()).isZero();
+        assertThat(body(holdOrder)).singleElement().satisfies(r -> assertThat(r).containsEntry("aggregateId", "order-b"));
+    }
+
+    @Test
+    void aFailedMarkRollsBothBackAndBacksOffBeforeTheBatchGoesAgain() {
+        claims(List.of(row(1, "order-a", "{}")));
+        List<Long> sends = Collections.synchronizedList(new ArrayList<>());
+        kafka.whenAnyExchangeReceived(e -> sends.add(System.nanoTime()));
+        AtomicInteger marks = new AtomicInteger();
+        markPublished.whenAnyExchangeReceived(e -> {
+            if (marks.incrementAndGet() <= 2) {
+                throw new TransientDataAccessResourceException("The MariaDB server is running with the --read-only option");
+            }
+            steps.add("mark");
+        });
+
+        tick();
+
+        assertThat(sends).hasSize(3);
+        assertThat((sends.get(1) - sends.get(0)) / 1_000_000).isGreaterThanOrEqualTo(80L);
+        assertThat((sends.get(2) - sends.get(1)) / 1_000_000).isGreaterThanOrEqualTo(165L);
+        assertThat(steps.all()).containsExactly("kafka-begin", "mysql-rollback", "kafka-abort", "kafka-begin",
+                "mysql-rollback", "kafka-abort", "kafka-begin", "mark", "kafka-commit", "mysql-commit");
+    }
+
+    @Test
+    void theCircuitOpensAfterRepeatedFailedTicksAndLetsOneThroughAfterItsPause() {
+        claims(List.of(row(1, "order-a", "{}")));
+        AtomicInteger failing = new AtomicInteger(1);
+        kafka.whenAnyExchangeReceived(e -> {
+            if (failing.get() == 1) {
+                throw new ExecutionException(new TimeoutException("no broker"));
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(this::tick);
+        }
+
+        assertThatThrownBy(() -> template.sendBody("direct:tick?block=false", null))
+                .as("the circuit is open: the relay's consumer is stopped")
+                .hasRootCauseInstanceOf(DirectConsumerNotAvailableException.class);
+        failing.set(0);
+        long opened = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
+            template.sendBody("direct:tick?block=false", null);
+            return true;
+        });
+        assertThat((System.nanoTime() - opened) / 1_000_000).as("half-opens after 1 s").isGreaterThan(500L);
+        tick();
+        assertThat(markPublished.getReceivedCounter()).isEqualTo(2);
+    }
+
+    @Test
+    void aFencedProducerStandsDownAtOnceWithoutRetrying() {
+        claims(List.of(row(1, "order-a", "{}")));
+        kafka.whenAnyExchangeReceived(e -> {
+            throw new ExecutionException(new ProducerFencedException("There is a newer producer with the same transactionalId"));
+        });
+
+        tick();
+
+        assertThat(kafka.getReceivedCounter()).isEqualTo(1);
+        assertThat(markPublished.getReceivedCounter()).isZero();
+        assertThat(steps.all()).containsExactly("kafka-begin", "mysql-rollback", "kafka-abort");
+    }
+
+    @Test
+    void fullBatchesAreDrainedBackToBackAndAnEmptyClaimSendsNothing() {
+        List<Map<String, Object>> full = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            full.add(row(i, "order-" + i, "{}"));
+        }
+        claim.whenExchangeReceived(1, e -> e.getIn().setBody(full));
+        claim.whenExchangeReceived(2, e -> e.getIn().setBody(List.of(row(101, "order-x", "{}"))));
+
+        tick();
+
+        assertThat(claim.getReceivedCounter()).isEqualTo(2);
+        assertThat(kafka.getReceivedCounter()).isEqualTo(2);
+
+        MockEndpoint.resetMocks(context);
+        claims(List.of());
+        tick();
+        assertThat(kafka.getReceivedCounter()).isZero();
+        assertThat(markPublished.getReceivedCounter()).isZero();
+    }
+
+    // ---- helpers ----
+
+    void tick() {
+        template.sendBody("direct:tick", null);
+    }
+
+    void claims(List<Map<String, Object>> rows) {
+        claim.whenAnyExchangeReceived(e -> e.getIn().setBody(new ArrayList<>(rows)));
+    }
+
+    MockEndpoint mock(String name) {
+        return context.getEndpoint("mock:" + name, MockEndpoint.class);
+    }
+
+    static List<Message> records(MockEndpoint endpoint, int index) {
+        return records(endpoint.getReceivedExchanges().get(index));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Message> records(Exchange exchange) {
+        return exchange.getIn().getBody(List.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> body(MockEndpoint endpoint) {
+        assertThat(endpoint.getReceivedExchanges()).hasSize(1);
+        return endpoint.getReceivedExchanges().get(0).getIn().getBody(List.class);
+    }
+
+    /** A claimed row as camel-sql returns it from MySQL. */
+    static Map<String, Object> row(long id, String order, String payload) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", BigInteger.valueOf(id));
+        row.put("event_id", "event-" + id);
+        row.put("aggregate_type", "Order");
+        row.put("aggregate_id", order);
+        row.put("event_type", "OrderCreated");
+        row.put("payload", payload);
+        row.put("attempts", 0);
+        row.put("last_error", null);
+        row.put("created_at", T0.plusNanos(id * 1_000_000));
+        return row;
+    }
+
+    /** What happened, in order, across the two transactions and the route's steps. */
+    static final class Steps {
+        private final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+
+        void add(String step) {
+            steps.add(step);
+        }
+
+        List<String> all() {
+            return List.copyOf(steps);
+        }
+    }
+
+    /** The MySQL side's transaction manager, keeping no connection: it only records begin, commit, rollback. */
+    static final class RecordingTransactionManager extends AbstractPlatformTransactionManager {
+        private final Steps steps;
+
+        RecordingTransactionManager(Steps steps) {
+            this.steps = steps;
+        }
+
+        @Override
+        protected Object doGetTransaction() {
+            return new Object();
+        }
+
+        @Override
+        protected void doBegin(Object transaction, TransactionDefinition definition) {
+        }
+
+        @Override
+        protected void doCommit(DefaultTransactionStatus status) {
+            steps.add("mysql-commit");
+        }
+
+        @Override
+        protected void doRollback(DefaultTransactionStatus status) {
+            steps.add("mysql-rollback");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration(exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
+    @EnableConfigurationProperties({KafkaTopics.class, OutboxRelayProperties.class, OutboxProducerProperties.class})
+    @Import({OutboxBatches.class, OutboxRelayErrors.class, OutboxRelayFailures.class, OutboxMetrics.class})
+    static class Config {
+
+        @Bean
+        Steps steps() {
+            return new Steps();
+        }
+
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+
+        @Bean("outboxRelayTx")
+        CallerRetriedTransactionPolicy outboxRelayTx(Steps steps) {
+            TransactionTemplate template = new TransactionTemplate(new RecordingTransactionManager(steps));
+            template.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+            return new CallerRetriedTransactionPolicy(template);
+        }
+
+        @Bean("outboxKafkaTransaction")
+        OutboxKafkaTransaction outboxKafkaTransaction(Steps steps) {
+            MockProducer<Object, Object> kafka = new MockProducer<>(true, null, null) {
+                @Override
+                public synchronized void beginTransaction() {
+                    super.beginTransaction();
+                    steps.add("kafka-begin");
+                }
+
+                @Override
+                public synchronized void commitTransaction() {
+                    super.commitTransaction();
+                    steps.add("kafka-commit");
+                }
+
+                @Override
+                public synchronized void abortTransaction() {
+                    super.abortTransaction();
+                    steps.add("kafka-abort");
+                }
+            };
+            return new OutboxKafkaTransaction("relay-test", 60_000, 1_000, props -> kafka);
+        }
+
+        @Bean("outboxRelayCircuitBreaker")
+        ThrottlingExceptionRoutePolicy outboxRelayCircuitBreaker(OutboxRelayProperties props, OutboxMetrics metrics) {
+            return new OutboxRelayConfig.CircuitBreaker(props, metrics);
+        }
+
+        @Bean("outboxRelayTickFailures")
+        LoggingExceptionHandler outboxRelayTickFailures(CamelContext camel) {
+            return new LoggingExceptionHandler(camel, OutboxRelayRouteTest.class, LoggingLevel.DEBUG);
+        }
+    }
+}
