@@ -40,6 +40,9 @@ public class CallerRetriedTransactionPolicy implements TransactedPolicy {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 // Spring binds a transaction to the thread: the steps run synchronously on this one.
+                // The exchange is marked transacted too: camel-sql's batch mode would otherwise commit
+                // the bound connection itself (SqlProducer, batchAutoCommitDisabled), mid-transaction.
+                exchange.getUnitOfWork().beginTransactedBy(CallerRetriedTransactionPolicy.this);
                 try {
                     template.executeWithoutResult(status -> {
                         try {
@@ -53,6 +56,8 @@ public class CallerRetriedTransactionPolicy implements TransactedPolicy {
                     });
                 } catch (RuntimeException commitFailed) {
                     exchange.setException(commitFailed);
+                } finally {
+                    exchange.getUnitOfWork().endTransactedBy(CallerRetriedTransactionPolicy.this);
                 }
                 callback.done(true);
                 return true;

@@ -9,13 +9,15 @@ import org.apache.camel.Message;
 /**
  * One claimed batch of outbox rows, planned: the records to send (events to order.events, dead
  * letters to order.events.dlq, in claim order), the rows to mark published, the rows to mark failed
- * and the orders they hold. Rows of an order held earlier in the batch are in none of these lists:
- * they stay pending.
+ * and the orders they hold. Rows of an order held earlier in the batch, and rows past the batch's
+ * byte budget, are in none of these lists: they stay pending.
  *
- * @param claimed   rows the claim returned (a full batch means more may be waiting)
- * @param firstId   the oldest claimed row: where a stalled relay records why
+ * @param claimed   rows the claim returned
+ * @param full      the claim was full or the byte budget cut the batch: more may be waiting
+ * @param firstId   the oldest claimed row: where a stalled relay notes why
+ * @param lastId    the newest row the batch sends
  */
-public record OutboxBatch(int claimed, long firstId, List<Message> records, List<Long> published,
+public record OutboxBatch(int claimed, boolean full, long firstId, long lastId, List<Message> records, List<Long> published,
                           List<Map<String, Object>> deadLetters, List<Row> rows) {
 
     /** An exchange property holding the batch being relayed. */
@@ -27,21 +29,11 @@ public record OutboxBatch(int claimed, long firstId, List<Message> records, List
     }
 
     static OutboxBatch empty() {
-        return new OutboxBatch(0, 0, List.of(), List.of(), List.of(), List.of());
+        return new OutboxBatch(0, false, 0, 0, List.of(), List.of(), List.of(), List.of());
     }
 
     public boolean hasDeadLetters() {
         return !deadLetters.isEmpty();
-    }
-
-    /** The row whose record Kafka did not acknowledge first, given which records carry their metadata. */
-    public Row firstUnacknowledged(java.util.function.Predicate<Message> acknowledged) {
-        for (Row row : rows) {
-            if (row.record() != null && !acknowledged.test(row.record())) {
-                return row;
-            }
-        }
-        return null;
     }
 
     static final class Builder {
@@ -67,8 +59,13 @@ public record OutboxBatch(int claimed, long firstId, List<Message> records, List
             rows.add(row);
         }
 
-        OutboxBatch build(int claimed, long firstId) {
-            return new OutboxBatch(claimed, firstId, records, published, deadLetters, rows);
+        boolean isEmpty() {
+            return records.isEmpty();
+        }
+
+        OutboxBatch build(int claimed, boolean full, long firstId) {
+            long lastId = rows.stream().filter(r -> r.record() != null).mapToLong(Row::id).max().orElse(firstId);
+            return new OutboxBatch(claimed, full, firstId, lastId, records, published, deadLetters, rows);
         }
     }
 }

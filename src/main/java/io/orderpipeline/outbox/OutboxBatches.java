@@ -40,12 +40,14 @@ public class OutboxBatches {
     private final OutboxRelayProperties props;
     private final KafkaTopics topics;
     private final OutboxMetrics metrics;
+    private final OutboxRelayFailures failures;
     private final JsonFactory json = new JsonFactory();
 
-    public OutboxBatches(OutboxRelayProperties props, KafkaTopics topics, OutboxMetrics metrics) {
+    public OutboxBatches(OutboxRelayProperties props, KafkaTopics topics, OutboxMetrics metrics, OutboxRelayFailures failures) {
         this.props = props;
         this.topics = topics;
         this.metrics = metrics;
+        this.failures = failures;
     }
 
     /**
@@ -53,7 +55,8 @@ public class OutboxBatches {
      * records to send. Each record keeps its row's key (order id), event id and type as headers, and
      * its creation time as the record timestamp, so a republished event looks the same. An event
      * that can never be published becomes a dead letter, and the order's later events in the batch
-     * are held back with it.
+     * are held back with it. Rows past the byte budget stay for the next batch (but always one row
+     * at least), so one transaction never carries more than Kafka's buffers and timeouts allow.
      */
     public void plan(Exchange exchange) {
         @SuppressWarnings("unchecked")
@@ -65,6 +68,8 @@ public class OutboxBatches {
         }
         OutboxBatch.Builder batch = new OutboxBatch.Builder();
         Set<String> held = new HashSet<>();
+        long bytes = 0;
+        boolean cut = false;
         for (Map<String, Object> r : claimed) {
             long id = number(r.get("id"));
             String type = (String) r.get("aggregate_type");
@@ -79,6 +84,11 @@ public class OutboxBatches {
             }
             int attempts = (int) number(r.get("attempts"));
             String reason = poisonReason(payload, attempts, (String) r.get("last_error"));
+            bytes += payload == null ? 0 : payload.length();
+            if (bytes > props.maxBatchBytes() && !batch.isEmpty()) {
+                cut = true;
+                break;
+            }
             Message record = new DefaultMessage(exchange.getContext());
             record.setHeader(KafkaConstants.KEY, aggregate);
             record.setHeader("id", eventId);
@@ -107,7 +117,8 @@ public class OutboxBatches {
                         attempts + 1, reason);
             }
         }
-        OutboxBatch planned = batch.build(claimed.size(), number(claimed.get(0).get("id")));
+        OutboxBatch planned = batch.build(claimed.size(), cut || claimed.size() >= failures.limit() && failures.limit() > 1,
+                number(claimed.get(0).get("id")));
         exchange.setProperty(OutboxBatch.PROPERTY, planned);
         exchange.getIn().setBody(planned.records());
     }
@@ -133,7 +144,10 @@ public class OutboxBatches {
         return null;
     }
 
-    /** The drain loop's condition: another batch at once while full batches come back, within the drain budget. */
+    /**
+     * The drain loop's condition: another batch at once while full batches come back (or the relay
+     * goes one row at a time), within the drain budget, and while this instance leads the relay.
+     */
     public boolean more(Exchange exchange) {
         Long started = exchange.getProperty(DRAIN_STARTED, Long.class);
         if (started == null) {
@@ -141,8 +155,8 @@ public class OutboxBatches {
             return true;
         }
         OutboxBatch last = exchange.getProperty(OutboxBatch.PROPERTY, OutboxBatch.class);
-        return last != null && last.claimed() >= props.batchSize()
-                && System.nanoTime() - started < props.drainBudget().toNanos();
+        boolean full = last != null && (last.full() || failures.limit() == 1 && last.claimed() == 1);
+        return full && System.nanoTime() - started < props.drainBudget().toNanos() && failures.leads();
     }
 
     /** After the batch's transactions committed: count and report it. */
@@ -153,6 +167,7 @@ public class OutboxBatches {
         }
         metrics.published.increment(batch.published().size());
         metrics.deadLettered.increment(batch.deadLetters().size());
+        failures.committed(batch);
         for (OutboxBatch.Row row : batch.rows()) {
             if (row.deadLetter()) {
                 log.warn("Outbox row {} (event {}, {} of {} {}) went to {} and holds its order back: {}", row.id(),

@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Route;
 import org.apache.camel.support.LoggingExceptionHandler;
@@ -51,7 +52,9 @@ public class OutboxRelayConfig {
         ds.setMinimumIdle(0);
         ds.setConnectionTimeout(main.getConnectionTimeout());
         ds.setValidationTimeout(main.getValidationTimeout());
-        ds.setConnectionInitSql("SET SESSION wait_timeout = " + Math.max(1, props.sessionTimeout().toSeconds()));
+        // A lock wait (behind a slow intake transaction) is an error within seconds, not a silent 50 s.
+        ds.setConnectionInitSql("SET SESSION wait_timeout = " + Math.max(1, props.sessionTimeout().toSeconds())
+                + ", innodb_lock_wait_timeout = 10");
         ds.setInitializationFailTimeout(-1);
         return ds;
     }
@@ -80,17 +83,46 @@ public class OutboxRelayConfig {
         return new CircuitBreaker(props, metrics);
     }
 
-    /** The breaker, saying when it opens and closes (its own state log is per exchange). */
+    /**
+     * The breaker, saying when it opens and closes (its own state log is per exchange). Two
+     * corrections to Camel's: a probe that succeeds while half open closes the circuit (Camel's
+     * counts the failures from before the pause and opens it again for the rest of the window),
+     * and failures older than the window are forgotten (Camel's keep counting until it closes).
+     */
     static final class CircuitBreaker extends ThrottlingExceptionRoutePolicy {
         private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
         private final OutboxRelayProperties props;
         private final OutboxMetrics metrics;
+        private volatile boolean lastFailed;
+        private volatile long lastFailureMs;
 
         CircuitBreaker(OutboxRelayProperties props, OutboxMetrics metrics) {
             super(props.circuitFailureThreshold(), props.circuitFailureWindow().toMillis(),
                     props.circuitHalfOpenAfter().toMillis(), null);
             this.props = props;
             this.metrics = metrics;
+        }
+
+        @Override
+        public void onExchangeDone(Route route, Exchange exchange) {
+            lastFailed = exchange.getException() != null;
+            long now = System.currentTimeMillis();
+            if (lastFailed) {
+                lastFailureMs = now;
+            } else if (lastFailureMs > 0 && now - lastFailureMs > props.circuitFailureWindow().toMillis()
+                    && "closed".equals(getStateAsString())) {
+                lastFailureMs = 0;
+                closeCircuit(route); // resets the count of failures now out of the window
+            }
+            super.onExchangeDone(route, exchange);
+        }
+
+        @Override
+        protected boolean isThresholdExceeded() {
+            if ("half opened".equals(getStateAsString()) && !lastFailed) {
+                return false;
+            }
+            return super.isThresholdExceeded();
         }
 
         @Override

@@ -4,13 +4,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.orderpipeline.platform.cluster.MySqlLockClusterService;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
@@ -19,17 +15,24 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
- * What the relay's error handler (OutboxRelayErrors) does besides waiting and retrying: note every
- * failed attempt on the outbox rows, so an operator sees why they wait and a record Kafka refuses
- * for a reason of its own becomes a dead letter after max-attempts; and step down when another
- * instance has fenced this one.
+ * What the relay's error handling (OutboxRelayErrors) does besides waiting and retrying:
+ * <ul>
+ * <li>every failed attempt is noted on the batch's oldest row, so an operator sees why it waits;
+ * <li>when Kafka refuses a record for a reason of its own (too large, invalid), which record it was
+ * is not knowable from a batch (the producer fails the records after it with the same error), so
+ * the relay goes on one row per batch until it is past the failed batch: the row that then fails
+ * is the one, and each tick it fails counts an attempt; at max-attempts the next batch sends it to
+ * the dead-letter topic;
+ * <li>no retry once this instance no longer leads the relay.
+ * </ul>
  */
 @Component("outboxRelayFailures")
-public class OutboxRelayFailures implements Processor {
+public class OutboxRelayFailures {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelayFailures.class);
     private static final int MAX_ERROR = 2000;
@@ -39,48 +42,79 @@ public class OutboxRelayFailures implements Processor {
             RecordBatchTooLargeException.class, InvalidRecordException.class, InvalidTimestampException.class,
             SerializationException.class);
 
-    /** A property that ends the drain loop (this instance stepped down). */
-    static final String STOP = "outboxRelayStop";
-
     private final OutboxMetrics metrics;
     private final OutboxRelayProperties props;
     private final CamelContext camel;
-    private ProducerTemplate sql;
+    private final int maximumRedeliveries;
+    private ProducerTemplate notes;
+    /** While set: one row per batch, up to and including this outbox id (the last of a refused batch). */
+    private volatile long isolateThrough = -1;
 
-    public OutboxRelayFailures(OutboxMetrics metrics, OutboxRelayProperties props, CamelContext camel) {
+    public OutboxRelayFailures(OutboxMetrics metrics, OutboxRelayProperties props, CamelContext camel,
+                               @Value("${app.outbox.relay.redelivery.maximum-redeliveries:4}") int maximumRedeliveries) {
         this.metrics = metrics;
         this.props = props;
         this.camel = camel;
+        this.maximumRedeliveries = maximumRedeliveries;
+    }
+
+    /** The claim's limit: the batch size, or 1 while finding which record Kafka refuses. */
+    public int limit() {
+        return isolateThrough >= 0 ? 1 : props.batchSize();
+    }
+
+    /** After a batch committed: past the refused batch (or nothing more to claim), full batches again. */
+    void committed(OutboxBatch batch) {
+        if (isolateThrough >= 0 && (batch.lastId() >= isolateThrough || batch.claimed() == 0)) {
+            log.info("Outbox relay is past the batch Kafka refused a record of: full batches again");
+            isolateThrough = -1;
+        }
     }
 
     /** Called by Camel for every failed attempt, after the batch's transactions rolled back. */
-    @Override
-    public void process(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure == null) {
-            failure = exchange.getException();
-        }
+    public void attemptFailed(Exchange exchange) {
         metrics.retried.increment();
         OutboxBatch batch = exchange.getProperty(OutboxBatch.PROPERTY, OutboxBatch.class);
         if (batch == null || batch.claimed() == 0) {
             return; // failed before anything was claimed (MySQL away): nothing to note
         }
-        String error = describe(failure);
-        Throwable refusal = recordRefusal(failure);
-        OutboxBatch.Row culprit = refusal == null ? null
-                : batch.firstUnacknowledged(m -> m.getHeader(KafkaConstants.KAFKA_RECORD_META) != null);
-        Map<String, Object> note = new HashMap<>();
-        if (culprit != null) {
-            log.warn("Kafka refused outbox row {} (event {} of {} {}): {}", culprit.id(), culprit.eventId(),
-                    culprit.aggregateType(), culprit.aggregateId(), error);
-            note.put("id", culprit.id());
-            note.put("refused", 1);
-            note.put("error", error);
-        } else {
-            note.put("id", batch.firstId());
-            note.put("refused", 0);
-            note.put("error", "relay stalled: " + error);
+        Throwable failure = failure(exchange);
+        if (recordRefusal(failure) != null && batch.records().size() > 1 && isolateThrough < batch.lastId()) {
+            isolateThrough = batch.lastId();
+            log.warn("Kafka refused a record of the batch up to outbox row {}; relaying one row at a time to find it: {}",
+                    batch.lastId(), describe(failure));
         }
+        note(batch.firstId(), false, "relay stalled: " + describe(failure));
+    }
+
+    /** When a tick's attempts are used up: a record refused on its own counts an attempt against its row. */
+    public void tickFailed(Exchange exchange) {
+        OutboxBatch batch = exchange.getProperty(OutboxBatch.PROPERTY, OutboxBatch.class);
+        Throwable failure = failure(exchange);
+        if (batch != null && batch.records().size() == 1 && recordRefusal(failure) != null) {
+            OutboxBatch.Row row = batch.rows().get(0);
+            log.warn("Kafka refused outbox row {} (event {} of {} {}): {}", row.id(), row.eventId(), row.aggregateType(),
+                    row.aggregateId(), describe(failure));
+            note(row.id(), true, describe(failure));
+        }
+    }
+
+    /** retryWhile of the relay's error handling: within the redeliveries, and only while this instance leads. */
+    public boolean retry(Exchange exchange) {
+        int counter = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        return counter <= maximumRedeliveries && leads(); // counts the redelivery about to be made
+    }
+
+    /** Whether this instance leads the relay now (true when no cluster service decides). */
+    public boolean leads() {
+        return ClusterServiceHelper.lookupService(camel).map(s -> s.isLeader(props.leaderNamespace())).orElse(true);
+    }
+
+    private void note(long id, boolean refused, String error) {
+        Map<String, Object> note = new HashMap<>();
+        note.put("id", id);
+        note.put("refused", refused ? 1 : 0);
+        note.put("error", error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR));
         try {
             template().sendBodyAndHeaders("direct:outbox-relay-note", null, note);
         } catch (RuntimeException e) {
@@ -88,14 +122,9 @@ public class OutboxRelayFailures implements Processor {
         }
     }
 
-    /** Another instance has started a Kafka transaction under the relay's id: it leads now. */
-    public void fenced(Exchange exchange) {
-        exchange.setProperty(STOP, true);
-        log.warn("Another instance took over the outbox relay (this one's Kafka producer was fenced); standing down");
-        ClusterServiceHelper.lookupService(camel)
-                .filter(MySqlLockClusterService.class::isInstance)
-                .map(MySqlLockClusterService.class::cast)
-                .ifPresent(service -> service.relinquish(props.leaderNamespace()));
+    private static Throwable failure(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return failure != null ? failure : exchange.getException();
     }
 
     static Throwable recordRefusal(Throwable failure) {
@@ -111,14 +140,13 @@ public class OutboxRelayFailures implements Processor {
 
     private static String describe(Throwable failure) {
         Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
-        String text = root.getClass().getSimpleName() + ": " + root.getMessage();
-        return text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR);
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private synchronized ProducerTemplate template() {
-        if (sql == null) {
-            sql = camel.createProducerTemplate();
+        if (notes == null) {
+            notes = camel.createProducerTemplate();
         }
-        return sql;
+        return notes;
     }
 }

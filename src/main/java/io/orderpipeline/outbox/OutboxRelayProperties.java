@@ -16,6 +16,7 @@ public record OutboxRelayProperties(
         @DefaultValue("1s") Duration drainBudget,
         @DefaultValue("900000") int maxPayloadBytes,
         @DefaultValue("5") int maxAttempts,
+        @DefaultValue("16777216") long maxBatchBytes,
         @DefaultValue("outbox-relay") String leaderNamespace,
         @DefaultValue("order-pipeline-outbox-relay") String transactionalId,
         @DefaultValue("2") int poolSize,

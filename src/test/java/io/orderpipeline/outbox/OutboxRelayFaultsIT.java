@@ -180,6 +180,29 @@ class OutboxRelayFaultsIT {
     }
 
     @Test
+    void whenTheLastStepOfABatchWithADeadLetterFailsNoneOfItsWritesAreKept() {
+        // The hold is the batch's last write; here MySQL refuses it, after the marks before it ran.
+        db.execute("CREATE TRIGGER refuse_hold BEFORE INSERT ON outbox_held_orders FOR EACH ROW "
+                + "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'no holds for this test'");
+        long good = insert("order-a", "OrderCreated", "JSON_OBJECT('seq', 0)");
+        long poison = insert("order-b", "OrderCreated", "'\"not an object\"'");
+        ConfigurableApplicationContext relay = relay("a", MYSQL_PORT, Map.of());
+
+        try (TopicReader events = new TopicReader(topic, true); TopicReader dead = new TopicReader(dlq, true)) {
+            await().atMost(DEADLINE).until(() -> counter(relay, "outbox.events.retried") >= 3);
+            assertThat(processed(good)).as("marked only if the whole batch commits").isFalse();
+            assertThat(db.queryForObject("SELECT failed_at IS NULL FROM outbox WHERE id = ?", Boolean.class, poison)).isTrue();
+            assertThat(events.during(Duration.ofSeconds(1))).isEmpty();
+            assertThat(dead.during(Duration.ofSeconds(1))).isEmpty();
+
+            db.execute("DROP TRIGGER refuse_hold");
+            await().atMost(DEADLINE).until(() -> processed(good) && processed(poison));
+            assertThat(events.during(Duration.ofSeconds(2))).extracting(ConsumerRecord::key).containsExactly("order-a");
+            assertThat(dead.during(Duration.ofSeconds(1))).extracting(ConsumerRecord::key).containsExactly("order-b");
+        }
+    }
+
+    @Test
     void aLeaderWhoseConnectionDiesSilentlyHandsOverWithinSecondsAndStopsRelaying() throws Exception {
         FreezableProxy path = new FreezableProxy(MYSQL_PORT);
         closeables.add(path);

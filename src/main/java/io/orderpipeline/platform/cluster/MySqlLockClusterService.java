@@ -61,17 +61,6 @@ public class MySqlLockClusterService extends AbstractCamelClusterService<MySqlLo
         return new MySqlLockClusterView(this, namespace, lockPrefix + namespace);
     }
 
-    /** Gives the leadership of a namespace up now, e.g. when another instance has clearly taken over. */
-    public void relinquish(String namespace) {
-        if (getNamespaces().contains(namespace)) {
-            try {
-                getView(namespace).unwrap(MySqlLockClusterView.class).relinquish();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot relinquish leadership of " + namespace, e);
-            }
-        }
-    }
-
     Duration checkInterval() {
         return checkInterval;
     }

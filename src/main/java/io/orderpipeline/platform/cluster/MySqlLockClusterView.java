@@ -31,7 +31,6 @@ public class MySqlLockClusterView extends AbstractCamelClusterView {
     private volatile Member remoteLeader;
     private Connection lockConnection;
     private ScheduledFuture<?> task;
-    private long standDownUntilNanos;
 
     MySqlLockClusterView(MySqlLockClusterService service, String namespace, String lockName) {
         super(service, namespace);
@@ -70,9 +69,6 @@ public class MySqlLockClusterView extends AbstractCamelClusterView {
                 if (!alive(lockConnection)) {
                     lose("its database session stopped answering");
                 }
-                return;
-            }
-            if (System.nanoTime() < standDownUntilNanos) {
                 return;
             }
             tryAcquire();
@@ -118,14 +114,6 @@ public class MySqlLockClusterView extends AbstractCamelClusterView {
         } catch (SQLException e) {
             log.debug("Could not try the lock of '{}': {}", getNamespace(), e.getMessage());
             closeQuietly(c);
-        }
-    }
-
-    /** Gives the lock up and stays away for one check interval, so another instance can take it. */
-    synchronized void relinquish() {
-        if (lockConnection != null) {
-            lose("it was told another instance has taken over");
-            standDownUntilNanos = System.nanoTime() + service.checkInterval().toNanos() * 2;
         }
     }
 
