@@ -3,7 +3,7 @@
 # (scripts/local/own-stack.sh). Services are stopped and started during the run with the same
 # scripts as make local-up.
 # Usage: scripts/chaos/chaos.sh [--short] [scenario ...]
-#   scenarios: hostile poison kafka clickhouse mariadb app-kill two-instances (all by default)
+#   scenarios: hostile poison kafka clickhouse clickhouse-kill mariadb app-kill two-instances (all by default)
 #   --short: shorter traffic and outages, one kill (what make test runs)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A private ClickHouse server (Debian's package): config, data and logs in .local/clickhouse.
-# Usage: clickhouse.sh start|stop|status
+# Usage: clickhouse.sh start|stop|kill|status   (kill: SIGKILL, as a crash; make chaos uses it)
 SERVICE=clickhouse
 source "$(dirname "$0")/lib.sh"
 
@@ -41,6 +41,7 @@ start() {
 case "${1:-}" in
   start) start ;;
   stop) stop_by_pidfile "$PIDFILE" 60 ;;
+  kill) kill_by_pidfile "$PIDFILE" ;;
   status) status_line "$PIDFILE" "ports $CLICKHOUSE_HTTP_PORT/$CLICKHOUSE_TCP_PORT, log $LOG" ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|status" >&2; exit 2 ;;
 esac

@@ -73,6 +73,19 @@ stop_by_pidfile() {
   say "stopped (pid $pid)"
 }
 
+# SIGKILL, as a crash would: no shutdown, whatever the process was doing is cut off.
+kill_by_pidfile() {
+  local pidfile=$1
+  if ! pid_alive "$pidfile"; then
+    rm -f "$pidfile"; say "not running"; return 0
+  fi
+  local pid; pid=$(cat "$pidfile")
+  kill -9 "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  rm -f "$pidfile"
+  say "killed (pid $pid)"
+}
+
 status_line() {
   local pidfile=$1 detail=$2
   if pid_alive "$pidfile"; then

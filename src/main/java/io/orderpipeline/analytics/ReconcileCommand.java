@@ -1,5 +1,8 @@
 package io.orderpipeline.analytics;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.orderpipeline.platform.ClickHouseConfig;
 
 import org.springframework.boot.WebApplicationType;
@@ -13,11 +16,12 @@ import org.springframework.context.annotation.Import;
 
 /**
  * `make reconcile`: prints MySQL beside ClickHouse and exits 1 on any difference. Starts only the
- * two connection pools (same application.yml and environment as the app), not the pipeline.
+ * two connection pools and the watermark's Kafka clients (same application.yml and environment as
+ * the app), not the pipeline.
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class})
-@Import({ClickHouseConfig.class, Reconciliation.class})
+@Import({ClickHouseConfig.class, ReconciliationConfig.class})
 public class ReconcileCommand {
 
     public static void main(String[] args) {
@@ -35,11 +39,9 @@ public class ReconcileCommand {
 
     /** Command-line settings outrank application.yml: only the report reaches the terminal. */
     private static String[] quiet(String[] args) {
-        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
-        all[args.length] = "--spring.main.banner-mode=off";
-        all[args.length + 1] = "--logging.level.root=WARN";
-        all[args.length + 2] = "--logging.level.ru.yandex=ERROR";
-        all[args.length + 3] = "--spring.datasource.hikari.maximum-pool-size=2";
-        return all;
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--spring.main.banner-mode=off", "--logging.level.root=WARN", "--logging.level.ru.yandex=ERROR",
+                "--logging.level.org.apache.kafka=ERROR", "--spring.datasource.hikari.maximum-pool-size=2"));
+        return all.toArray(String[]::new);
     }
 }

@@ -1,25 +1,37 @@
 package io.orderpipeline.analytics;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
-import io.orderpipeline.platform.ClickHouseConfig;
+import io.orderpipeline.platform.SqlTime;
 
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 
 /**
- * MySQL beside ClickHouse: orders and revenue per day of creation, and orders per status. Exact
- * when every line matches; any difference means an order was lost or counted twice (or is still
- * on its way: run it again after the pipeline has caught up).
+ * MySQL beside ClickHouse, as of a moment both have passed (the pipeline's watermark): orders and
+ * revenue per day and per hour of creation (daily_sales_mv, hourly_sales_mv) and orders per status
+ * per day of creation (order_status_mv). Every figure is taken as of that moment on both sides, so
+ * live traffic neither hides a difference nor invents one:
+ * <ul>
+ * <li>MySQL: orders created before it; an order changed since had, then, the status its first later
+ * change moved it from (the outbox keeps recent events);
+ * <li>ClickHouse: each view's figures less what the events since then added (each event once, by
+ * event id, from orders_analytics).
+ * </ul>
+ * An insert is written to the table a moment before its views; a key that differs is therefore
+ * compared again, with a new watermark, and reported only when it differs every time.
  */
-@Component
 public class Reconciliation {
 
     /** One compared figure: what MySQL says and what ClickHouse says. */
@@ -31,71 +43,186 @@ public class Reconciliation {
         }
 
         private static BigDecimal norm(BigDecimal b) {
-            return b == null ? null : b.setScale(2, java.math.RoundingMode.UNNECESSARY);
+            return b == null ? null : b.setScale(2, RoundingMode.UNNECESSARY);
         }
     }
 
-    public record Report(boolean exact, List<Line> lines) {
+    /**
+     * @param watermark  the moment compared
+     * @param persistent the keys ("kind key") that differed in every read; other lines that do not
+     *                   match were changing while being read, and matched in another read
+     */
+    public record Report(boolean exact, Instant watermark, List<Line> lines, Set<String> persistent) {
+
+        public List<Line> differences() {
+            return lines.stream().filter(l -> !l.matches() && persistent.contains(l.kind() + " " + l.key())).toList();
+        }
     }
+
+    static final int ATTEMPTS = 3;
 
     private final JdbcTemplate mysql;
     private final JdbcTemplate clickhouse;
+    private final Supplier<Instant> watermark;
 
-    public Reconciliation(JdbcTemplate mysql, @Qualifier("clickHouseJdbcTemplate") JdbcTemplate clickhouse) {
+    public Reconciliation(JdbcTemplate mysql, JdbcTemplate clickhouse, Supplier<Instant> watermark) {
         this.mysql = mysql;
         this.clickhouse = clickhouse;
+        this.watermark = watermark;
     }
 
     public Report run() {
-        List<Line> lines = new ArrayList<>();
-        Map<String, Object[]> mysqlDays = byKey(mysql.query(
-                "SELECT DATE_FORMAT(created_at, '%Y-%m-%d'), COUNT(*), SUM(total_amount) FROM orders GROUP BY 1",
-                (rs, i) -> new Object[] {rs.getString(1), rs.getLong(2), rs.getBigDecimal(3)}));
-        Map<String, Object[]> clickhouseDays = byKey(clickhouse.query(
-                "SELECT toString(order_date), sum(order_count), toString(sum(total_revenue)) FROM analytics.daily_sales_mv "
-                        + "GROUP BY order_date",
-                (rs, i) -> new Object[] {rs.getString(1), rs.getLong(2), new BigDecimal(rs.getString(3))}));
-        for (String day : union(mysqlDays, clickhouseDays)) {
-            Object[] m = mysqlDays.getOrDefault(day, new Object[] {day, 0L, BigDecimal.ZERO});
-            Object[] c = clickhouseDays.getOrDefault(day, new Object[] {day, 0L, BigDecimal.ZERO});
-            lines.add(new Line("day", day, (Long) m[1], (Long) c[1], (BigDecimal) m[2], (BigDecimal) c[2]));
+        Report report = compare(watermark.get());
+        Set<String> differing = keys(report);
+        for (int i = 1; i < ATTEMPTS && !differing.isEmpty(); i++) {
+            sleep();
+            report = compare(watermark.get());
+            differing.retainAll(keys(report));
         }
-        Map<String, Object[]> mysqlStatus = byKey(mysql.query("SELECT status, COUNT(*) FROM orders GROUP BY status",
-                (rs, i) -> new Object[] {rs.getString(1), rs.getLong(2)}));
-        Map<String, Object[]> clickhouseStatus = byKey(clickhouse.query(
-                "SELECT status, sum(order_count) FROM analytics.order_status_mv GROUP BY status HAVING sum(order_count) != 0",
-                (rs, i) -> new Object[] {rs.getString(1), rs.getLong(2)}));
-        for (String status : union(mysqlStatus, clickhouseStatus)) {
-            long m = (Long) mysqlStatus.getOrDefault(status, new Object[] {status, 0L})[1];
-            long c = (Long) clickhouseStatus.getOrDefault(status, new Object[] {status, 0L})[1];
-            lines.add(new Line("status", status, m, c, null, null));
-        }
-        return new Report(lines.stream().allMatch(Line::matches), lines);
+        return new Report(differing.isEmpty(), report.watermark(), report.lines(), differing);
     }
 
-    /** The report as a table for a terminal. */
+    private static Set<String> keys(Report report) {
+        Set<String> keys = new HashSet<>();
+        report.lines().stream().filter(l -> !l.matches()).forEach(l -> keys.add(l.kind() + " " + l.key()));
+        return keys;
+    }
+
+    Report compare(Instant at) {
+        String w = SqlTime.param(at);
+        long ms = at.toEpochMilli();
+        List<Line> lines = new ArrayList<>();
+        lines.addAll(sales("day", "%Y-%m-%d", "toString(order_date)", "daily_sales_mv", "toString(toDate(created))", w, ms));
+        lines.addAll(sales("hour", "%Y-%m-%d %H:00:00", "formatDateTime(order_hour, '%Y-%m-%d %H:00:00')", "hourly_sales_mv",
+                "formatDateTime(toStartOfHour(created), '%Y-%m-%d %H:00:00')", w, ms));
+        lines.addAll(statuses(w, ms));
+        return new Report(lines.stream().allMatch(Line::matches), at, lines, Set.of());
+    }
+
+    /** Orders and revenue per day or hour of creation. */
+    private List<Line> sales(String kind, String mysqlFormat, String viewKey, String view, String eventKey, String w, long ms) {
+        Map<String, Figure> mine = new TreeMap<>();
+        mysql.query("SELECT DATE_FORMAT(created_at, '" + mysqlFormat + "'), COUNT(*), SUM(total_amount) FROM orders "
+                + "WHERE created_at < ? GROUP BY 1", rs -> {
+                    mine.put(rs.getString(1), new Figure(rs.getLong(2), rs.getBigDecimal(3)));
+                }, w);
+        Map<String, Figure> theirs = figures("SELECT " + viewKey + ", sum(order_count), toString(sum(total_revenue)) FROM analytics."
+                + view + " GROUP BY " + viewKey);
+        Map<String, Figure> since = figures("SELECT " + eventKey + ", count(), toString(sum(amount)) FROM (" + since(ms)
+                + ") WHERE type = 'OrderCreated' GROUP BY " + eventKey);
+        since.forEach((k, f) -> theirs.merge(k, f.negate(), Figure::plus));
+        List<Line> lines = new ArrayList<>();
+        for (String key : union(mine, theirs)) {
+            Figure m = mine.getOrDefault(key, Figure.ZERO);
+            Figure c = theirs.getOrDefault(key, Figure.ZERO);
+            if (m.orders() != 0 || c.orders() != 0 || c.revenue().signum() != 0) {
+                lines.add(new Line(kind, key, m.orders(), c.orders(), m.revenue(), c.revenue()));
+            }
+        }
+        return lines;
+    }
+
+    /** Orders per status per day of creation. */
+    private List<Line> statuses(String w, long ms) {
+        Map<String, Figure> mine = new TreeMap<>();
+        mysql.query("SELECT DATE_FORMAT(created_at, '%Y-%m-%d'), status, COUNT(*) FROM orders WHERE created_at < ? "
+                + "AND updated_at < ? GROUP BY 1, 2", rs -> {
+                    mine.merge(rs.getString(1) + "/" + rs.getString(2), new Figure(rs.getLong(3), BigDecimal.ZERO), Figure::plus);
+                }, w, w);
+        // Orders changed since: their status then is the one their first later change moved them from.
+        Map<String, String> before = new HashMap<>();
+        mysql.query("SELECT aggregate_id, JSON_UNQUOTE(JSON_EXTRACT(payload, '$.previousStatus')) FROM outbox "
+                + "WHERE aggregate_type = 'Order' AND created_at >= ? ORDER BY id", rs -> {
+                    before.putIfAbsent(rs.getString(1), rs.getString(2));
+                }, w);
+        mysql.query("SELECT id, DATE_FORMAT(created_at, '%Y-%m-%d'), status FROM orders WHERE created_at < ? AND updated_at >= ?",
+                rs -> {
+                    String status = before.get(rs.getString(1));
+                    String then = status == null || status.equals("null") ? rs.getString(3) : status;
+                    mine.merge(rs.getString(2) + "/" + then, new Figure(1, BigDecimal.ZERO), Figure::plus);
+                }, w, w);
+        Map<String, Figure> theirs = figures("SELECT concat(toString(order_date), '/', status), sum(order_count), '0' "
+                + "FROM analytics.order_status_mv GROUP BY order_date, status");
+        Map<String, Figure> since = figures("SELECT concat(toString(d), '/', s), sum(delta), '0' FROM ("
+                + "SELECT toDate(created) AS d, st AS s, toInt64(1) AS delta FROM (" + since(ms) + ") "
+                + "UNION ALL SELECT toDate(created) AS d, prev AS s, toInt64(-1) AS delta FROM (" + since(ms)
+                + ") WHERE prev != '') GROUP BY d, s");
+        since.forEach((k, f) -> theirs.merge(k, f.negate(), Figure::plus));
+        List<Line> lines = new ArrayList<>();
+        for (String key : union(mine, theirs)) {
+            long m = mine.getOrDefault(key, Figure.ZERO).orders();
+            long c = theirs.getOrDefault(key, Figure.ZERO).orders();
+            if (m != 0 || c != 0) {
+                lines.add(new Line("status", key, m, c, null, null));
+            }
+        }
+        return lines;
+    }
+
+    /** The events (each once) since the watermark; event_time bounds the read to the sort key's range. */
+    private static String since(long ms) {
+        return "SELECT event_id, any(event_type) AS type, any(created_at) AS created, any(total_amount) AS amount, "
+                + "any(status) AS st, any(previous_status) AS prev FROM analytics.orders_analytics WHERE event_time >= "
+                + "toDateTime(" + (ms / 1000) + ") AND event_time_ms >= " + ms + " GROUP BY event_id";
+    }
+
+    private Map<String, Figure> figures(String sql) {
+        Map<String, Figure> out = new TreeMap<>();
+        clickhouse.query(sql, rs -> {
+            // sum() of an unsigned count wraps; the sales views' figures are never below zero.
+            out.put(rs.getString(1), new Figure(Long.parseUnsignedLong(rs.getString(2).replace("-", "")) * (rs.getString(2)
+                    .startsWith("-") ? -1 : 1), new BigDecimal(rs.getString(3))));
+        });
+        return out;
+    }
+
+    /** The report as a table for a terminal: every day and every status per day, the hours that differ. */
     public static String table(Report report) {
-        StringBuilder out = new StringBuilder(String.format("%-7s %-12s %14s %14s %16s %16s  %s%n", "what", "key",
-                "mysql orders", "ch orders", "mysql revenue", "ch revenue", "match"));
+        StringBuilder out = new StringBuilder("as of " + report.watermark() + " (both sides have passed it)\n");
+        out.append(String.format("%-7s %-20s %14s %14s %16s %16s  %s%n", "what", "key", "mysql orders", "ch orders",
+                "mysql revenue", "ch revenue", "match"));
+        long hours = 0;
+        List<Line> different = report.differences();
         for (Line l : report.lines()) {
-            out.append(String.format("%-7s %-12s %14d %14d %16s %16s  %s%n", l.kind(), l.key(), l.mysqlOrders(),
+            if (l.kind().equals("hour") && !different.contains(l)) {
+                hours++;
+                continue;
+            }
+            out.append(String.format("%-7s %-20s %14d %14d %16s %16s  %s%n", l.kind(), l.key(), l.mysqlOrders(),
                     l.clickhouseOrders(), l.mysqlRevenue() == null ? "" : l.mysqlRevenue().toPlainString(),
                     l.clickhouseRevenue() == null ? "" : l.clickhouseRevenue().toPlainString(),
-                    l.matches() ? "ok" : "DIFFERENT"));
+                    l.matches() ? "ok" : different.contains(l) ? "DIFFERENT" : "changing (equal in another read)"));
         }
-        out.append(report.exact() ? "EXACT: MySQL and ClickHouse agree" : "DIFFERENT: see the lines marked above");
+        out.append(String.format("%-7s %-20s %s%n", "hours", hours + " more", "each equal on both sides"));
+        out.append(report.exact() ? "EXACT: MySQL and ClickHouse agree"
+                : "DIFFERENT: " + report.differences().size() + " key(s), marked above");
         return out.toString();
     }
 
-    private static Map<String, Object[]> byKey(List<Object[]> rows) {
-        Map<String, Object[]> map = new TreeMap<>();
-        rows.forEach(r -> map.put((String) r[0], r));
-        return map;
-    }
-
-    private static TreeSet<String> union(Map<String, ?> a, Map<String, ?> b) {
+    private static Set<String> union(Map<String, ?> a, Map<String, ?> b) {
         TreeSet<String> keys = new TreeSet<>(a.keySet());
         keys.addAll(b.keySet());
         return keys;
     }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Figure(long orders, BigDecimal revenue) {
+        static final Figure ZERO = new Figure(0, BigDecimal.ZERO);
+
+        Figure plus(Figure other) {
+            return new Figure(orders + other.orders, revenue.add(other.revenue));
+        }
+
+        Figure negate() {
+            return new Figure(-orders, revenue.negate());
+        }
+    }
+
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,11 +32,21 @@ public class ClickHouseHttp {
             131, 190, 376, 407, 691);
     private static final Pattern CODE = Pattern.compile("Code: (\\d+)");
 
+    static {
+        // The JDK keeps an idle connection for 20 minutes; ClickHouse closes one after 3 s
+        // (keep_alive_timeout), and a request sent on such a connection fails. Idle ones go first.
+        if (System.getProperty("jdk.httpclient.keepalive.timeout") == null) {
+            System.setProperty("jdk.httpclient.keepalive.timeout", "2");
+        }
+    }
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI base;
     private final String authorization;
+    private final Duration insertTimeout;
 
     public ClickHouseHttp(ClickHouseProperties props) {
+        this.insertTimeout = props.insertTimeout() == null ? Duration.ofSeconds(60) : props.insertTimeout();
         this.base = URI.create(props.httpUrl().endsWith("/") ? props.httpUrl() : props.httpUrl() + "/");
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (props.username() + ":" + (props.password() == null ? "" : props.password())).getBytes(StandardCharsets.UTF_8));
@@ -43,11 +54,29 @@ public class ClickHouseHttp {
 
     /** Inserts rows (one JSON object each) in one request, hence one block: all or nothing. */
     public void insertJsonEachRow(String table, List<String> rows) {
-        String query = "INSERT INTO " + table + " FORMAT JSONEachRow";
-        // The same settings the Kafka Connect sink uses, so both accept the same records.
-        String params = "?input_format_skip_unknown_fields=1&date_time_input_format=best_effort&query="
-                + URLEncoder.encode(query, StandardCharsets.UTF_8);
-        send(params, String.join("\n", rows), Duration.ofSeconds(60));
+        insertJsonEachRow(table, rows, Map.of());
+    }
+
+    /**
+     * The same, with settings of this insert (e.g. insert_deduplication_token, query_id). The
+     * format settings are the Kafka Connect sink's, so both accept the same records.
+     */
+    public void insertJsonEachRow(String table, List<String> rows, Map<String, String> settings) {
+        StringBuilder params = new StringBuilder("?input_format_skip_unknown_fields=1&date_time_input_format=best_effort");
+        settings.forEach((k, v) -> params.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        params.append("&query=").append(URLEncoder.encode("INSERT INTO " + table + " FORMAT JSONEachRow", StandardCharsets.UTF_8));
+        send(params.toString(), String.join("\n", rows), insertTimeout);
+    }
+
+    /** The server's version, e.g. [18, 16, 1] or [25, 8, 3]. */
+    public int[] version() {
+        String v = query("SELECT version()").strip();
+        return java.util.Arrays.stream(v.split("\\.")).limit(3).mapToInt(Integer::parseInt).toArray();
+    }
+
+    /** True when the server is at least major.minor. */
+    public static boolean atLeast(int[] version, int major, int minor) {
+        return version[0] > major || (version[0] == major && version[1] >= minor);
     }
 
     /** Runs a statement that returns nothing (DDL). */

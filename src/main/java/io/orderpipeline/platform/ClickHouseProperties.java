@@ -16,5 +16,7 @@ public record ClickHouseProperties(
         String password,
         @DefaultValue("true") boolean initSchema,
         @DefaultValue("classpath:db/clickhouse/init-clickhouse.sql") String schemaLocation,
-        @DefaultValue("5s") Duration schemaRetryInterval) {
+        @DefaultValue("classpath:db/clickhouse/migrations/V*.sql") String migrations,
+        @DefaultValue("5s") Duration schemaRetryInterval,
+        @DefaultValue("60s") Duration insertTimeout) {
 }

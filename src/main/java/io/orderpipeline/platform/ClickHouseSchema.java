@@ -4,68 +4,178 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies scripts/init-clickhouse.sql (every statement IF NOT EXISTS) when the app starts, before
- * the routes do. When ClickHouse is not reachable yet, the app starts anyway and keeps trying in
- * the background, so a ClickHouse that comes up later gets its schema without a restart.
+ * The ClickHouse schema, brought up to date when the app starts, before the routes do: first
+ * scripts/init-clickhouse.sql (version 1, every statement IF NOT EXISTS, so a stack made by any
+ * earlier version keeps its tables, views and rows), then each later migration
+ * (scripts/clickhouse/migrations/V&lt;n&gt;__*.sql) not yet recorded in analytics.schema_migrations.
+ * A migration may require a server version ("-- requires: 22.2"): on an older server it is left
+ * out, and tried again at the next start. "{inner:db.view}" in a migration names the table a
+ * materialized view keeps its rows in (".inner.view" on 18.16, ".inner_id.&lt;uuid&gt;" on a current
+ * ClickHouse). When ClickHouse is not reachable yet, the app starts anyway and keeps trying in the
+ * background. Flyway's ClickHouse support needs a driver that cannot talk to 18.16: hence these few
+ * lines.
  */
 @Component
 public class ClickHouseSchema implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClickHouseSchema.class);
+    private static final Pattern VERSION = Pattern.compile("V(\\d+)__(.+)\\.sql");
+    private static final Pattern REQUIRES = Pattern.compile("^--\\s*requires:\\s*(\\d+)\\.(\\d+)", Pattern.MULTILINE);
+    private static final Pattern INNER = Pattern.compile("\\{inner:(\\w+)\\.(\\w+)}");
+    /** The migration that gives the table and every view a de-duplication window (see its file). */
+    public static final int DEDUPLICATION_WINDOWS = 2;
+
+    /** One migration file. */
+    public record Migration(int version, String name, String script) {
+
+        /** The server version it needs, or null. */
+        int[] requires() {
+            Matcher m = REQUIRES.matcher(script);
+            return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+        }
+    }
 
     private final ClickHouseHttp clickhouse;
     private final ClickHouseProperties props;
-    private final ResourceLoader resources;
-    private final AtomicBoolean applied = new AtomicBoolean();
+    private volatile boolean applied;
+    private volatile Set<Integer> done = Set.of();
     private volatile ScheduledExecutorService retry;
     private volatile boolean running;
 
-    public ClickHouseSchema(ClickHouseHttp clickhouse, ClickHouseProperties props, ResourceLoader resources) {
+    public ClickHouseSchema(ClickHouseHttp clickhouse, ClickHouseProperties props) {
         this.clickhouse = clickhouse;
         this.props = props;
-        this.resources = resources;
     }
 
-    /** True once the schema script ran to the end against the server. */
+    /** True once the schema is up to date with what this server supports. */
     public boolean isApplied() {
-        return applied.get();
+        return applied;
     }
 
     /**
-     * Runs the schema script now; safe to call any number of times. Over HTTP with no current
-     * database: the app's login may use "analytics" only, and the JDBC pool's connections (which
-     * name analytics as theirs) cannot open before the script has created it.
+     * True when retried inserts are recognised by their insert_deduplication_token, in the table and
+     * in every view (a current ClickHouse, with the windows of migration 2 in place).
      */
+    public boolean deduplicatesInserts() {
+        return done.contains(DEDUPLICATION_WINDOWS);
+    }
+
+    /** Brings the schema up to date; safe to call any number of times. */
     public void apply() {
-        String script;
-        try {
-            script = resources.getResource(props.schemaLocation()).getContentAsString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + props.schemaLocation(), e);
-        }
-        statements(script).forEach(clickhouse::execute);
-        applied.set(true);
+        applyTo(clickhouse::query, clickhouse::execute, clickhouse.version());
     }
 
     /**
-     * The statements of a SQL script written as init-clickhouse.sql is: each ends with ";" at the
-     * end of a line, and "--" lines are comments. (Spring's script splitter is internal since 6.2.)
+     * The same, through any way of running SQL on a ClickHouse of the given version (the tests run
+     * it on chdb, and on a scratch database of the local server).
+     */
+    public void applyTo(UnaryOperator<String> query, java.util.function.Consumer<String> execute, int[] version) {
+        String base = read(props.schemaLocation());
+        List<Migration> later = migrations();
+        statements(base).forEach(execute);
+        execute.accept("CREATE TABLE IF NOT EXISTS analytics.schema_migrations (version UInt32, name String, "
+                + "applied_at DateTime) ENGINE = MergeTree() ORDER BY version");
+        Set<Integer> recorded = query.apply("SELECT DISTINCT version FROM analytics.schema_migrations").lines()
+                .filter(l -> !l.isBlank()).map(Integer::parseInt).collect(Collectors.toSet());
+        if (!recorded.contains(1)) {
+            record(execute, 1, "init-clickhouse.sql");
+            recorded.add(1);
+        }
+        for (Migration m : later) {
+            if (recorded.contains(m.version())) {
+                continue;
+            }
+            int[] needs = m.requires();
+            if (needs != null && !ClickHouseHttp.atLeast(version, needs[0], needs[1])) {
+                log.info("ClickHouse migration {} ({}) needs ClickHouse {}.{}; this server is {}: left out", m.version(),
+                        m.name(), needs[0], needs[1], Arrays.toString(version));
+                continue;
+            }
+            for (String statement : statements(m.script())) {
+                execute.accept(resolveInnerTables(statement, query));
+            }
+            record(execute, m.version(), m.name());
+            recorded.add(m.version());
+            log.info("ClickHouse migration {} ({}) applied", m.version(), m.name());
+        }
+        done = Set.copyOf(recorded);
+        applied = true;
+    }
+
+    private static void record(java.util.function.Consumer<String> execute, int version, String name) {
+        execute.accept("INSERT INTO analytics.schema_migrations (version, name, applied_at) VALUES (" + version + ", '"
+                + name.replace("'", "") + "', now())");
+    }
+
+    /** "{inner:db.view}" becomes the (quoted) name of the table that keeps the view's rows. */
+    static String resolveInnerTables(String statement, UnaryOperator<String> query) {
+        Matcher m = INNER.matcher(statement);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String db = m.group(1);
+            String view = m.group(2);
+            String inner = query.apply("SELECT name FROM system.tables WHERE database = '" + db + "' AND (name = '.inner."
+                    + view + "' OR name = concat('.inner_id.', toString((SELECT uuid FROM system.tables WHERE database = '"
+                    + db + "' AND name = '" + view + "'))))").strip();
+            if (inner.isEmpty() || inner.contains("\n")) {
+                throw new IllegalStateException("cannot tell which table keeps the rows of " + db + "." + view);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(db + ".`" + inner + "`"));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** The migrations after version 1, in order. */
+    public List<Migration> migrations() {
+        try {
+            List<Migration> found = new ArrayList<>();
+            for (Resource r : new PathMatchingResourcePatternResolver().getResources(props.migrations())) {
+                Matcher m = VERSION.matcher(r.getFilename() == null ? "" : r.getFilename());
+                if (m.matches()) {
+                    found.add(new Migration(Integer.parseInt(m.group(1)), m.group(2),
+                            r.getContentAsString(StandardCharsets.UTF_8)));
+                }
+            }
+            found.sort(Comparator.comparingInt(Migration::version));
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + props.migrations(), e);
+        }
+    }
+
+    private static String read(String location) {
+        try {
+            return new PathMatchingResourcePatternResolver().getResource(location).getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + location, e);
+        }
+    }
+
+    /**
+     * The statements of a SQL script written as these are: each ends with ";" at the end of a line,
+     * and "--" lines are comments. (Spring's script splitter is internal since 6.2.)
      */
     public static List<String> statements(String script) {
         List<String> out = new ArrayList<>();
@@ -105,7 +215,7 @@ public class ClickHouseSchema implements SmartLifecycle {
     private boolean tryApply() {
         try {
             apply();
-            log.info("ClickHouse schema is in place ({})", props.schemaLocation());
+            log.info("ClickHouse schema is up to date (migrations {})", done.stream().sorted().toList());
             return true;
         } catch (RuntimeException e) {
             log.warn("ClickHouse schema not applied yet, retrying in {}: {}", props.schemaRetryInterval(),

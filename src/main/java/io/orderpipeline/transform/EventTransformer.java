@@ -47,6 +47,9 @@ public class EventTransformer {
                     timestamp == null ? System.currentTimeMillis() : timestamp);
             in.setBody(mapper.toJson(row));
             in.setHeader(KafkaConstants.KEY, row.orderId());
+            // The record's time is the event's: the same each time it is published, and what the
+            // reconciliation's watermark reads from the sink's backlog.
+            in.setHeader(KafkaConstants.OVERRIDE_TIMESTAMP, row.eventTimeMs());
             in.setHeader("id", row.eventId());
             in.setHeader("eventType", row.eventType());
         } catch (PoisonEventException poison) {

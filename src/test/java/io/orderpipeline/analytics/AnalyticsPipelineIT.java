@@ -19,8 +19,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orderpipeline.PipelineTest;
 import io.orderpipeline.platform.LocalStack;
 import io.orderpipeline.platform.ClickHouseHttp;
-import io.orderpipeline.sink.ClickHouseSinkRoutes;
-import io.orderpipeline.sink.SinkBatch;
 
 import org.apache.camel.ProducerTemplate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -105,30 +103,28 @@ class AnalyticsPipelineIT {
         create("replay", "33.33");
         awaitExact();
         String before = aggregates();
-        double duplicatesBefore = duplicates();
+        long records = endOffsets("analytics.orders");
 
-        int records = 0;
-        try (KafkaConsumer<String, String> fresh = consumer("replay-" + UUID.randomUUID())) {
-            fresh.subscribe(List.of("analytics.orders"));
-            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            int empty = 0;
-            while (System.nanoTime() < end && empty < 5) {
-                List<ConsumerRecord<String, String>> batch = new ArrayList<>();
-                fresh.poll(Duration.ofMillis(500)).forEach(batch::add);
-                if (batch.isEmpty()) {
-                    empty++;
-                    continue;
-                }
-                empty = 0;
-                records += batch.size();
-                camel.requestBody(ClickHouseSinkRoutes.BATCH, SinkBatch.of(batch, json));
-            }
+        // A second sink, as an operator would start one with a new group: it reads the topic from the start.
+        try (var replay = new org.springframework.boot.builder.SpringApplicationBuilder(io.orderpipeline.OrderPipelineApplication.class)
+                .run("--server.port=0", "--camel.main.routes-include-pattern=file:routes/clickhouse-sink.camel.yaml",
+                        "--app.sink.group-id=replay-" + UUID.randomUUID(), "--app.outbox.relay.enabled=false",
+                        "--app.keeper.enabled=false", "--app.transformer.enabled=false",
+                        "--app.cluster.mysql.lock-prefix=replay-" + UUID.randomUUID() + ".", "--spring.main.banner-mode=off")) {
+            MeterRegistry replayMeters = replay.getBean(MeterRegistry.class);
+            await().atMost(DEADLINE).until(() -> replayMeters.counter("pipeline.sink.duplicates.dropped").count() >= records);
+            assertThat(replayMeters.counter("pipeline.sink.rows.inserted").count()).isZero();
         }
 
-        assertThat(records).isPositive();
         assertThat(aggregates()).isEqualTo(before);
-        assertThat(duplicates() - duplicatesBefore).isGreaterThanOrEqualTo(records);
         assertThat(reconciliation.run().exact()).isTrue();
+    }
+
+    long endOffsets(String topic) {
+        try (KafkaConsumer<String, String> c = consumer("ends-" + UUID.randomUUID())) {
+            List<TopicPartition> partitions = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            return c.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     @Test
@@ -257,17 +253,130 @@ class AnalyticsPipelineIT {
         assertThat(out.strip()).isEqualTo(String.valueOf(values.size()));
     }
 
+
+    @Test
+    void aSeedStyleEventTheRelayPublishesTwiceIsCountedOnce() throws Exception {
+        String order = UUID.randomUUID().toString();
+        mysql.update("INSERT INTO orders (id, user_id, total_amount, status, shipping_address) "
+                + "VALUES (?, 'user-1', 99.99, 'PENDING', '123 Main St')", order);
+        mysql.update("INSERT INTO outbox (aggregate_id, aggregate_type, event_type, payload) VALUES (?, 'Order', 'OrderCreated', "
+                + "JSON_OBJECT('orderId', ?, 'userId', 'user-1', 'totalAmount', 99.99, 'status', 'PENDING'))", order, order);
+        awaitExact();
+        String before = aggregates();
+        double duplicatesBefore = duplicates();
+
+        // What a relay crash between Kafka's commit and MySQL's leaves: the event goes out again.
+        mysql.update("UPDATE outbox SET processed = 0, processed_at = NULL WHERE aggregate_id = ?", order);
+        await().atMost(DEADLINE).until(() -> duplicates() > duplicatesBefore);
+
+        assertThat(aggregates()).isEqualTo(before);
+        awaitExact();
+        assertThat(clickhouse.queryForObject("SELECT count() FROM analytics.orders_analytics WHERE order_id = ?", Long.class, order))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aViewThatFailsAfterTheTableTookTheEventIsMadeWholeByTheKeeper() throws Exception {
+        // A view that fails for one user's orders: it sorts after daily_ and hourly_sales_mv and before
+        // order_status_mv, and views take an insert in that order, after the table: the table and the
+        // first two views get the order, the last two do not; the client only hears of a failure.
+        String user = "fail-once-" + UUID.randomUUID().toString().substring(0, 8);
+        ClickHouseHttp admin = LocalStack.clickHouseAdminHttp();
+        admin.execute("CREATE TABLE analytics.test_failing_users (user_id String) ENGINE = Memory");
+        admin.execute("CREATE MATERIALIZED VIEW analytics.m_test_failing_mv ENGINE = MergeTree() ORDER BY order_id AS "
+                + "SELECT order_id, throwIf(user_id IN (SELECT user_id FROM analytics.test_failing_users)) AS failed "
+                + "FROM analytics.orders_analytics");
+        double repairsBefore = meters.counter("pipeline.view.repairs", "view", "order_status_mv").count();
+        try {
+            admin.execute("INSERT INTO analytics.test_failing_users VALUES ('" + user + "')");
+            String id = create(user, "12.34");
+            await().atMost(DEADLINE).until(() -> clickhouse.queryForObject(
+                    "SELECT count() FROM analytics.orders_analytics WHERE order_id = ?", Long.class, id) > 0);
+            // The server recovers (here: the view stops failing); the sink's retry finds the event in the table.
+            admin.execute("TRUNCATE TABLE analytics.test_failing_users");
+        } finally {
+            admin.execute("DROP TABLE IF EXISTS analytics.m_test_failing_mv");
+            admin.execute("DROP TABLE IF EXISTS analytics.test_failing_users");
+        }
+        awaitExact();
+        assertThat(meters.counter("pipeline.view.repairs", "view", "order_status_mv").count()).isGreaterThan(repairsBefore);
+    }
+
+    @Test
+    void anInsertThatReachesClickHouseAfterItsClientGaveUpIsNotCountedTwice() throws Exception {
+        double repairsBefore = meters.counter("pipeline.view.repairs", "view", "daily_sales_mv").count();
+        // The sink's next insert reaches ClickHouse 6 s late; the sink gives up after 3 s and sends it again.
+        io.orderpipeline.ClickHouseThroughProxy.proxy().deliverLate("INSERT+INTO+analytics.orders_analytics", Duration.ofSeconds(6));
+        String id = create("late-insert", "23.45");
+
+        await().atMost(DEADLINE).until(() -> clickhouse.queryForObject(
+                "SELECT count() FROM analytics.orders_analytics WHERE order_id = ?", Long.class, id) > 1);
+        awaitExact();
+        // 18.16 recognises no retried insert: the views are put right by the keeper. (A current
+        // ClickHouse drops the late copy by its token: ClickHouseSchemaIT proves that on chdb.)
+        assertThat(meters.counter("pipeline.view.repairs", "view", "daily_sales_mv").count()).isGreaterThan(repairsBefore);
+    }
+
+    @Test
+    void aDifferenceOnlyInTheHourlyViewIsReportedByItsKeyAndHealsByItself() throws Exception {
+        // A key that received an event a moment ago: the keeper leaves it alone for its settle time (15 s here).
+        String id = create("hourly-drift", "10.00");
+        awaitInClickHouse(id, 1);
+        String hour = clickhouse.queryForObject("SELECT formatDateTime(toStartOfHour(now()), '%Y-%m-%d %H:00:00')", String.class);
+        LocalStack.clickHouseAdminHttp().execute("INSERT INTO analytics.hourly_sales_mv (order_hour, order_count, total_revenue) "
+                + "VALUES ('" + hour + "', 1, 9.99)");
+
+        Reconciliation.Report report = reconciliation.run();
+
+        assertThat(report.exact()).isFalse();
+        assertThat(report.differences()).singleElement().satisfies(l -> {
+            assertThat(l.kind()).isEqualTo("hour");
+            assertThat(l.key()).isEqualTo(hour);
+            assertThat(l.clickhouseOrders() - l.mysqlOrders()).isEqualTo(1);
+        });
+        assertThat(Reconciliation.table(report)).contains(hour).contains("DIFFERENT");
+        awaitExact();
+    }
+
+    @Test
+    void aDifferenceInOneDaysStatusCountsIsReportedByItsKeyAndHealsByItself() throws Exception {
+        String id = create("status-drift", "10.00");
+        assertThat(status(id, "PAID")).isEqualTo(200);
+        awaitInClickHouse(id, 2);
+        String day = clickhouse.queryForObject("SELECT toString(today())", String.class);
+        LocalStack.clickHouseAdminHttp().execute("INSERT INTO analytics.order_status_mv (order_date, status, order_count) "
+                + "VALUES ('" + day + "', 'PAID', -1)");
+
+        Reconciliation.Report report = reconciliation.run();
+
+        assertThat(report.differences()).singleElement().satisfies(l -> {
+            assertThat(l.kind()).isEqualTo("status");
+            assertThat(l.key()).isEqualTo(day + "/PAID");
+        });
+        awaitExact();
+    }
+
     // ---- helpers ----
 
+    void awaitInClickHouse(String orderId, long events) {
+        await().atMost(DEADLINE).until(() -> clickhouse.queryForObject(
+                "SELECT count() FROM analytics.orders_analytics WHERE order_id = ?", Long.class, orderId) >= events);
+    }
+
+    /** Exact, as of a moment after this call: what the test did before is compared too. */
     void awaitExact() {
+        java.time.Instant since = java.time.Instant.now();
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             Reconciliation.Report report = reconciliation.run();
+            assertThat(report.watermark()).as("the watermark has passed this test's changes").isAfter(since);
             assertThat(report.exact()).as(Reconciliation.table(report)).isTrue();
         });
     }
 
+    /** The comparison without its first line (the watermark, which moves). */
     String aggregates() {
-        return Reconciliation.table(reconciliation.run()) + "\nrows=" + clickhouse.queryForObject(
+        String table = Reconciliation.table(reconciliation.run());
+        return table.substring(table.indexOf('\n') + 1) + "\nrows=" + clickhouse.queryForObject(
                 "SELECT count() FROM analytics.orders_analytics", Long.class);
     }
 

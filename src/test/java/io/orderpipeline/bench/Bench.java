@@ -282,7 +282,9 @@ public final class Bench {
     /** application.yml as the app reads it, so the raw producer gets the relay's very settings. */
     private static Binder appConfig() throws java.io.IOException {
         List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"));
-        return new Binder(ConfigurationPropertySources.from(yaml));
+        // ${ENV:default} values resolve to their defaults (the bench sets none of those variables).
+        return new Binder(ConfigurationPropertySources.from(yaml),
+                new org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver(yaml));
     }
 
     // ---- 3. End to end ----------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 package io.orderpipeline.harness;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
+import io.orderpipeline.analytics.PipelineWatermark;
+import io.orderpipeline.analytics.Reconciliation;
 import io.orderpipeline.platform.LocalStack;
 import io.orderpipeline.platform.ClickHouseHttp;
 
@@ -31,6 +34,7 @@ public final class Services implements AutoCloseable {
     public final ClickHouseHttp clickHouse = LocalStack.clickHouseAdminHttp();
     public final String brokers = "127.0.0.1:" + LocalStack.env("KAFKA_PORT", "9092");
     public final Admin admin;
+    private PipelineWatermark watermark;
 
     public Services() {
         Properties p = new Properties();
@@ -38,6 +42,15 @@ public final class Services implements AutoCloseable {
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         admin = Admin.create(p);
+    }
+
+    /** The app's reconciliation on this stack, at the pipeline's watermark (closed with these services). */
+    public synchronized Reconciliation reconciliation(JdbcTemplate clickHouseJdbc) {
+        if (watermark == null) {
+            watermark = new PipelineWatermark(mysql, brokers, List.of(new PipelineWatermark.Stage(TRANSFORMER_GROUP, "order.events"),
+                    new PipelineWatermark.Stage(SINK_GROUP, "analytics.orders")), Duration.ofSeconds(5));
+        }
+        return new Reconciliation(mysql, clickHouseJdbc, watermark::now);
     }
 
     public long clickHouseLong(String sql) {
@@ -86,5 +99,8 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         admin.close();
+        if (watermark != null) {
+            watermark.close();
+        }
     }
 }

@@ -354,6 +354,7 @@ class OutboxRelayFaultsIT {
         props.put("camel.main.name", "relay-" + name);
         props.put("app.transformer.enabled", "false");
         props.put("app.sink.mode", "connect");
+        props.put("app.keeper.enabled", "false");
         props.put("app.clickhouse.init-schema", "false");
         props.put("app.kafka.topics.order-events", topic);
         props.put("app.kafka.topics.order-events-dlq", dlq);

@@ -18,11 +18,15 @@ public final class Chdb {
 
     /** Runs a whole script and returns what its queries printed, tab-separated, in order. */
     public static String run(String script) throws IOException, InterruptedException {
+        return run(Files.createTempDirectory("chdb-it-"), script);
+    }
+
+    /** The same in a session whose tables and views stay in the given folder, for the next script. */
+    public static String run(Path session, String script) throws IOException, InterruptedException {
         Path runner = LocalStack.projectFile("scripts/chdb/run-sql.js");
         if (!Files.isDirectory(runner.resolveSibling("node_modules/chdb"))) {
             throw new IllegalStateException("chdb is not installed: run `make chdb` (npm install in scripts/chdb)");
         }
-        Path session = Files.createTempDirectory("chdb-it-");
         Process node = new ProcessBuilder("node", runner.toString(), session.toString())
                 .redirectErrorStream(true).start();
         node.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));

@@ -21,8 +21,12 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 // The pipeline's moving parts stay off here: this context cannot reach Kafka, and must not take
 // the relay lock or consumer-group partitions from the shared @PipelineTest context.
+// Closed when the class is done: it must not keep retrying its dead ports (or hold a leader's lock)
+// beside the other tests.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"app.outbox.relay.enabled=false", "app.transformer.enabled=false", "app.sink.mode=off"})
+        properties = {"app.outbox.relay.enabled=false", "app.transformer.enabled=false", "app.sink.mode=off",
+            "app.keeper.enabled=false"})
+@org.springframework.test.annotation.DirtiesContext
 class HealthWhenServicesDownIT {
 
     @DynamicPropertySource

@@ -1,101 +1,291 @@
 package io.orderpipeline.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import org.apache.camel.RoutesBuilder;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
- * Route-level test of the sink's batch route: ClickHouse's insert and the dead-letter topic are
- * Camel mocks; what is already stored is a fixed answer. Proves what reaches the insert (one
- * request per batch, no event twice) and what goes to the dead letters.
+ * Route-level test of routes/clickhouse-sink.camel.yaml, the file a deployment runs, with its real
+ * planning and committing steps: the Kafka consumer is a direct: endpoint the test hands batches to
+ * (as camel-kafka's batching consumer does: one exchange per record), the consumer behind the
+ * offsets is Kafka's MockConsumer, ClickHouse's insert and the dead-letter topic are Camel mocks, and
+ * what ClickHouse holds already is a fixed answer.
  */
-class ClickHouseSinkRouteTest extends CamelTestSupport {
+@CamelSpringBootTest
+@UseAdviceWith
+@SpringBootTest(classes = ClickHouseSinkRouteTest.Config.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "camel.main.routes-include-pattern=file:routes/clickhouse-sink.camel.yaml",
+            "app.sink.redelivery.maximum-redeliveries=2",
+            "app.sink.redelivery.initial-delay-ms=10"})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+class ClickHouseSinkRouteTest {
 
-    static final String A = "00000000-0000-0000-0000-00000000000a";
-    static final String B = "00000000-0000-0000-0000-00000000000b";
-    static final String C = "00000000-0000-0000-0000-00000000000c";
+    static final String TOPIC = "analytics.orders";
+    static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+    static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
 
-    final List<Collection<String>> lookups = new ArrayList<>();
-    final StoredEvents stored = (ids, min, max) -> {
-        lookups.add(List.copyOf(ids));
-        return Set.of(B); // B is in ClickHouse already
-    };
+    @Autowired
+    CamelContext context;
 
-    @Override
-    public boolean isUseAdviceWith() {
-        return true;
-    }
+    @Autowired
+    ProducerTemplate template;
 
-    @Override
-    protected RoutesBuilder createRouteBuilder() {
-        return new ClickHouseSinkRoutes(stored, null, new SimpleMeterRegistry());
-    }
+    @Autowired
+    Stored stored;
 
-    @Override
-    protected java.util.Properties useOverridePropertiesWithPropertiesComponent() {
-        java.util.Properties p = new java.util.Properties();
-        p.put("app.kafka.topics.analytics-orders", "analytics.orders");
-        p.put("app.kafka.topics.analytics-orders-dlq", "analytics.orders.dlq");
-        return p;
+    final MockConsumer<Object, Object> kafka = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    MockEndpoint insert;
+    MockEndpoint dlq;
+
+    @BeforeEach
+    void adviseAndStart() throws Exception {
+        AdviceWith.adviceWith(context, "clickhouse-sink", r -> {
+            r.replaceFromWith("direct:batch");
+            r.weaveById("sink-insert").replace().to("mock:insert");
+            r.weaveById("sink-dead-letters").replace().to("mock:dlq");
+        });
+        context.start();
+        insert = context.getEndpoint("mock:insert", MockEndpoint.class);
+        dlq = context.getEndpoint("mock:dlq", MockEndpoint.class);
+        kafka.assign(List.of(P0, P1));
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10), P1, new OffsetAndMetadata(20)));
     }
 
     @Test
-    void aBatchIsInsertedOnceWithoutEventsStoredAlreadyOrRepeatedAndBadRecordsGoToTheDeadLetters() throws Exception {
-        AdviceWith.adviceWith(context, "clickhouse-sink", r -> {
-            r.weaveByToUri(ClickHouseSinkRoutes.INSERT).replace().to("mock:insert");
-            r.weaveByToUri("kafka:*").replace().to("mock:dlq");
+    void eachPartitionIsOneBlockWhoseRangeIsRecordedBeforeTheInsertAndCommittedAfterIt() {
+        List<Map<TopicPartition, OffsetAndMetadata>> committedDuringInsert = new ArrayList<>();
+        insert.whenAnyExchangeReceived(e -> committedDuringInsert.add(kafka.committed(Set.of(P0, P1))));
+
+        Exchange done = send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P1, 20, row("00000000-0000-4000-8000-000000000020")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
+                record(P1, 21, row("00000000-0000-4000-8000-000000000021"))));
+
+        assertThat(done.getException()).isNull();
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:10-11", "analytics.orders:1:20-21");
+        assertThat(blocks().get(0).rows()).extracting(SinkRow::offset).containsExactly(10L, 11L);
+        assertThat(blocks().get(0).rows().get(0).row().get("sink_block").asText()).isEqualTo("analytics.orders:0:10-11");
+        assertThat(committedDuringInsert.get(0).get(P0)).as("the plan, recorded before the insert")
+                .isEqualTo(new OffsetAndMetadata(10, "blocks:10-11"));
+        assertThat(kafka.committed(Set.of(P0, P1))).as("after the insert")
+                .containsEntry(P0, new OffsetAndMetadata(12, "")).containsEntry(P1, new OffsetAndMetadata(22, ""));
+    }
+
+    @Test
+    void aFailedInsertCommitsNothingAndTheRecordsComingAgainMakeTheSameBlock() {
+        insert.whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("ClickHouse at http://127.0.0.1:8123/ not reachable");
         });
-        context.start();
-        MockEndpoint insert = getMockEndpoint("mock:insert");
-        insert.expectedMessageCount(1);
-        MockEndpoint dlq = getMockEndpoint("mock:dlq");
-        dlq.expectedMessageCount(2);
+        Exchange failed = send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011"))));
 
-        template.sendBody(ClickHouseSinkRoutes.BATCH, SinkBatch.of(List.of(
-                record(0, row(A, "2026-11-25 10:00:00")),
-                record(1, row(B, "2026-11-25 10:00:01")),          // stored already
-                record(2, "not json"),                              // refused before ClickHouse
-                record(3, row(A, "2026-11-25 10:00:00")),          // A again, in the same batch
-                record(4, row(C, "2026-11-25T10:00:02Z")),         // ISO time is fine
-                record(5, "{\"event_id\":\"nope\"}")), new JsonMapper()));
+        assertThat(failed.getException()).as("camel-kafka reads the partition again from the committed offset")
+                .hasMessageContaining("not reachable");
+        assertThat(insert.getReceivedExchanges()).hasSize(3).extracting(e -> e.getIn().getBody(SinkBlock.class).token())
+                .containsOnly("analytics.orders:0:10-11");
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:10-11"));
 
-        MockEndpoint.assertIsSatisfied(context);
-        @SuppressWarnings("unchecked")
-        List<SinkRow> rows = insert.getReceivedExchanges().get(0).getIn().getBody(List.class);
-        assertThat(rows).extracting(SinkRow::eventId).containsExactly(A, C);
-        assertThat(rows).extracting(SinkRow::offset).containsExactly(0L, 4L);
-        assertThat(rows.get(0).row().get("kafka_offset").asLong()).isZero();
-        assertThat(rows.get(1).row().get("kafka_partition").asInt()).isEqualTo(3);
-        assertThat(lookups).hasSize(1);
-        assertThat(lookups.get(0)).containsExactlyInAnyOrder(A, B, C);
-        assertThat(dlq.getReceivedExchanges()).extracting(e -> e.getIn().getHeader("dlq.reason"))
-                .containsExactly("value is not valid JSON", "event_id missing or not a UUID");
+        // The records come again, with more behind them (a new poll): the planned block is cut the same.
+        MockEndpoint.resetMocks(context);
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
+                record(P0, 12, row("00000000-0000-4000-8000-000000000012"))));
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:10-11", "analytics.orders:0:12-12");
+        assertThat(blocks().get(0).replayed()).isTrue();
+        assertThat(blocks().get(1).replayed()).isFalse();
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(13, ""));
+    }
+
+    @Test
+    void aPlannedBlockThatTheBatchDoesNotHoldWholeIsReadAgainFromItsStart() {
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:10-14")));
+
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
+                record(P1, 20, row("00000000-0000-4000-8000-000000000020"))));
+
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:1:20-20");
+        assertThat(kafka.position(P0)).isEqualTo(10);
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:10-14"));
+    }
+
+    @Test
+    void recordsAtOrBelowTheCommittedOffsetAreDoneAlready() {
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(11)));
+
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011"))));
+
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:11-11");
+    }
+
+    @Test
+    void eventsAnotherBlockStoredAreDroppedAndThisBlocksOwnStayForItsRetry() {
+        stored.at.put("00000000-0000-4000-8000-000000000010", List.of(new StoredEvents.Location("analytics.orders:3:7-9")));
+        stored.at.put("00000000-0000-4000-8000-000000000011", List.of(new StoredEvents.Location("analytics.orders:0:10-12")));
+
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
+                record(P0, 12, row("00000000-0000-4000-8000-000000000011"))));
+
+        assertThat(blocks().get(0).rows()).extracting(SinkRow::offset).as("10 is stored by another block, 12 repeats 11")
+                .containsExactly(11L);
+        assertThat(stored.lookups).hasSize(1);
+    }
+
+    @Test
+    void rowsThatCanNeverBeStoredGoToTheDeadLetterTopicWithTheReasonAndTheRestIsCommitted() {
+        insert.whenAnyExchangeReceived(e -> {
+            SinkBlock block = e.getIn().getBody(SinkBlock.class);
+            SinkRow r = block.rows().get(0);
+            block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.row().toString(),
+                    "ClickHouse refused the row: Code: 27, Cannot parse input"));
+        });
+
+        send(batch(
+                record(P0, 10, "not json"),
+                record(P0, 11, "{\"event_id\":\"nope\"}"),
+                record(P0, 12, row("00000000-0000-4000-8000-000000000012"))));
+
+        assertThat(dlq.getReceivedExchanges()).extracting(e -> e.getIn().getHeader("dlq.reason", String.class)).containsExactly(
+                "value is not valid JSON", "event_id missing or not a UUID", "ClickHouse refused the row: Code: 27, Cannot parse input");
         assertThat(dlq.getReceivedExchanges()).extracting(e -> e.getIn().getHeader(KafkaConstants.KEY))
-                .containsExactly("k2", "k5");
+                .containsExactly("k10", "k11", "k12");
+        assertThat(dlq.getReceivedExchanges().get(0).getIn().getHeader("dlq.origin")).isEqualTo("analytics.orders/0/10");
+        assertThat(dlq.getReceivedExchanges().get(0).getIn().getBody(String.class)).isEqualTo("not json");
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(13, ""));
     }
 
-    static ConsumerRecord<String, String> record(long offset, String value) {
-        return new ConsumerRecord<>("analytics.orders", 3, offset, "k" + offset, value);
+    @Test
+    void whenTheDeadLetterTopicRefusesNothingIsCommitted() {
+        dlq.whenAnyExchangeReceived(e -> {
+            throw new IllegalStateException("Kafka is away");
+        });
+
+        Exchange failed = send(batch(record(P0, 10, "not json")));
+
+        assertThat(failed.getException()).hasMessageContaining("Kafka is away");
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:10-10"));
     }
 
-    static String row(String eventId, String eventTime) {
+    // ---- helpers ----
+
+    /** As camel-kafka's batching consumer hands a batch to the route: one exchange whose body lists the records. */
+    Exchange send(List<Exchange> records) {
+        return template.send("direct:batch", e -> e.getIn().setBody(records));
+    }
+
+    List<SinkBlock> blocks() {
+        return insert.getReceivedExchanges().stream().map(e -> e.getIn().getBody(SinkBlock.class)).toList();
+    }
+
+    List<Exchange> batch(Exchange... records) {
+        return List.of(records);
+    }
+
+    Exchange record(TopicPartition tp, long offset, String value) {
+        Exchange e = new DefaultExchange(context);
+        e.getIn().setHeader(KafkaConstants.TOPIC, tp.topic());
+        e.getIn().setHeader(KafkaConstants.PARTITION, tp.partition());
+        e.getIn().setHeader(KafkaConstants.OFFSET, offset);
+        e.getIn().setHeader(KafkaConstants.KEY, "k" + offset);
+        e.getIn().setHeader(KafkaConstants.MANUAL_COMMIT, new SinkOffsets.Handle(kafka, Duration.ofSeconds(1)));
+        e.getIn().setBody(value);
+        return e;
+    }
+
+    static String row(String eventId) {
         return "{\"event_id\":\"" + eventId + "\",\"event_type\":\"OrderCreated\",\"order_id\":\"o\",\"user_id\":\"u\","
-                + "\"total_amount\":10.00,\"status\":\"PENDING\",\"created_at\":\"2026-11-25 10:00:00\",\"event_time\":\""
-                + eventTime + "\"}";
+                + "\"total_amount\":10.00,\"status\":\"PENDING\",\"created_at\":\"2026-11-25 10:00:00\","
+                + "\"event_time\":\"2026-11-25 10:00:00\"}";
+    }
+
+    /** What ClickHouse holds already: a fixed answer, and the lookups made. */
+    static final class Stored implements StoredEvents {
+        final Map<String, List<Location>> at = new HashMap<>();
+        final List<Collection<String>> lookups = new ArrayList<>();
+
+        @Override
+        public Map<String, List<Location>> locations(Collection<String> eventIds, String minTime, String maxTime) {
+            lookups.add(List.copyOf(eventIds));
+            Map<String, List<Location>> found = new HashMap<>();
+            eventIds.forEach(id -> {
+                if (at.containsKey(id)) {
+                    found.put(id, at.get(id));
+                }
+            });
+            return found;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration(exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
+    @Import(SinkConfig.class)
+    static class Config {
+
+        @Bean
+        Stored stored() {
+            return new Stored();
+        }
+
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+
+        @Bean("sinkBlocks")
+        SinkBlocks sinkBlocks(Stored stored, MeterRegistry meters) {
+            return new SinkBlocks(stored, () -> true, JsonMapper.builder().findAndAddModules().build(), meters);
+        }
+
+        /** Only its refused-rows and dead-letter steps run here: the insert itself is mock:insert. */
+        @Bean("clickHouseBlocks")
+        ClickHouseBlockWriter clickHouseBlocks(MeterRegistry meters) {
+            return new ClickHouseBlockWriter(null, null, meters);
+        }
     }
 }

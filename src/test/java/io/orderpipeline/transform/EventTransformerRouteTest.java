@@ -71,6 +71,8 @@ class EventTransformerRouteTest extends CamelTestSupport {
         rows.expectedMessageCount(1);
         rows.expectedHeaderReceived(KafkaConstants.KEY, "o-9");
         rows.expectedHeaderReceived("id", EVENT_ID);
+        // No time in the seed's payload: the event's is the record's (the outbox row's), and it travels on.
+        rows.expectedHeaderReceived(KafkaConstants.OVERRIDE_TIMESTAMP, java.time.Instant.parse("2026-11-25T08:26:40Z").toEpochMilli());
         getMockEndpoint("mock:dlq").expectedMessageCount(0);
 
         template.sendBodyAndHeaders("direct:order-events",

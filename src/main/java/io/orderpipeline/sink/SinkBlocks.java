@@ -1,0 +1,277 @@
+package io.orderpipeline.sink;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orderpipeline.platform.ClickHouseSchema;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * The sink route's planning and committing steps (routes/clickhouse-sink.camel.yaml). A polled batch
+ * becomes blocks, one or two per partition, whose offset ranges are recorded with the partition's
+ * committed offset before anything is inserted, so that whoever inserts them again (a retry, a
+ * restarted instance, the instance a rebalance hands the partition to) cuts the very same blocks.
+ * Offsets move past a block only after it is in ClickHouse.
+ */
+@Component("sinkBlocks")
+public class SinkBlocks {
+
+    private static final Logger log = LoggerFactory.getLogger(SinkBlocks.class);
+    /** Exchange property: the offsets to commit once every block of the batch is in. */
+    public static final String COMMIT = "sinkCommit";
+    /** Exchange property: the consumer's handle. */
+    public static final String OFFSETS = "sinkOffsets";
+    static final String PLAN_PREFIX = "blocks:";
+    private static final Pattern RANGE = Pattern.compile("(\\d+)-(\\d+)");
+    private static final DateTimeFormatter CLICKHOUSE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final StoredEvents stored;
+    private final BooleanSupplier schemaReady;
+    private final ObjectReader reader;
+    private final Counter duplicates;
+
+    @Autowired
+    public SinkBlocks(StoredEvents stored, ClickHouseSchema schema, ObjectMapper json, MeterRegistry meters) {
+        this(stored, schema::isApplied, json, meters);
+    }
+
+    SinkBlocks(StoredEvents stored, BooleanSupplier schemaReady, ObjectMapper json, MeterRegistry meters) {
+        this.stored = stored;
+        this.schemaReady = schemaReady;
+        // Amounts pass through exactly as written: 10.00 must not come out as 1E+1.
+        this.reader = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .with(JsonNodeFactory.withExactBigDecimals(true));
+        this.duplicates = Counter.builder("pipeline.sink.duplicates.dropped")
+                .description("Events dropped because ClickHouse holds them already").register(meters);
+    }
+
+    /**
+     * Body in: camel-kafka's batch (one exchange per record). Body out: the blocks to insert, in
+     * order. Records at or before a partition's committed offset are done already (a rebalance may
+     * have handed them to another instance meanwhile) and are left out; a planned block this batch
+     * does not hold whole is read again from its start.
+     */
+    public List<SinkBlock> plan(Exchange batch) {
+        if (!schemaReady.getAsBoolean()) {
+            throw new IllegalStateException("the ClickHouse schema is not up to date yet (platform/ClickHouseSchema retries it)");
+        }
+        @SuppressWarnings("unchecked")
+        List<Exchange> polled = batch.getIn().getBody(List.class);
+        Map<TopicPartition, List<SinkRecord>> byPartition = new LinkedHashMap<>();
+        SinkOffsets.Handle offsets = null;
+        for (Exchange e : polled) {
+            Message m = e.getMessage();
+            if (offsets == null) {
+                offsets = m.getHeader(KafkaConstants.MANUAL_COMMIT, SinkOffsets.Handle.class);
+            }
+            String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
+            int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
+            byPartition.computeIfAbsent(new TopicPartition(topic, partition), k -> new ArrayList<>())
+                    .add(new SinkRecord(topic, partition, m.getHeader(KafkaConstants.OFFSET, Long.class),
+                            m.getHeader(KafkaConstants.KEY, String.class), m.getBody(String.class)));
+        }
+        if (offsets == null) {
+            throw new IllegalStateException("the sink's kafka endpoint must use kafkaManualCommitFactory=#sinkOffsets");
+        }
+        batch.setProperty(OFFSETS, offsets);
+        Map<TopicPartition, OffsetAndMetadata> committed = offsets.committed(byPartition.keySet());
+        List<SinkBlock> blocks = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> plans = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        Map<TopicPartition, Long> again = new HashMap<>();
+        for (Map.Entry<TopicPartition, List<SinkRecord>> entry : byPartition.entrySet()) {
+            TopicPartition tp = entry.getKey();
+            OffsetAndMetadata at = committed.get(tp);
+            long start = at == null ? entry.getValue().get(0).offset() : at.offset();
+            List<SinkRecord> records = entry.getValue().stream().filter(r -> r.offset() >= start).toList();
+            if (records.isEmpty()) {
+                continue;
+            }
+            if (records.get(0).offset() != start) {
+                again.put(tp, start); // a gap: read the partition again from its committed offset
+                continue;
+            }
+            List<SinkBlock> cut = cut(tp, records, at == null ? "" : at.metadata());
+            if (cut == null) {
+                again.put(tp, start);
+                continue;
+            }
+            blocks.addAll(cut);
+            plans.put(tp, new OffsetAndMetadata(start, PLAN_PREFIX + String.join(",", cut.stream().map(SinkBlock::range).toList())));
+            done.put(tp, new OffsetAndMetadata(cut.get(cut.size() - 1).last() + 1));
+        }
+        if (!again.isEmpty()) {
+            log.debug("Reading {} again from their committed offsets", again);
+            offsets.seek(again);
+        }
+        // Before any insert: the blocks' boundaries survive a crash or a rebalance.
+        offsets.commit(plans);
+        batch.setProperty(COMMIT, done);
+        fill(blocks);
+        return blocks;
+    }
+
+    /** The blocks of one partition: first those an earlier attempt planned, then one of the rest. Null: read again. */
+    private List<SinkBlock> cut(TopicPartition tp, List<SinkRecord> records, String metadata) {
+        List<SinkBlock> blocks = new ArrayList<>();
+        long next = records.get(0).offset();
+        int from = 0;
+        if (metadata != null && metadata.startsWith(PLAN_PREFIX)) {
+            var ranges = RANGE.matcher(metadata.substring(PLAN_PREFIX.length()));
+            while (ranges.find()) {
+                long first = Long.parseLong(ranges.group(1));
+                long last = Long.parseLong(ranges.group(2));
+                if (last < next) {
+                    continue;
+                }
+                if (first != next || records.get(records.size() - 1).offset() < last) {
+                    return null; // this batch does not hold the planned block whole
+                }
+                int to = from;
+                while (to < records.size() && records.get(to).offset() <= last) {
+                    to++;
+                }
+                blocks.add(new SinkBlock(tp.topic(), tp.partition(), first, last, true, records.subList(from, to)));
+                from = to;
+                next = last + 1;
+            }
+        }
+        if (from < records.size()) {
+            List<SinkRecord> rest = records.subList(from, records.size());
+            blocks.add(new SinkBlock(tp.topic(), tp.partition(), rest.get(0).offset(), rest.get(rest.size() - 1).offset(),
+                    false, rest));
+        }
+        return blocks;
+    }
+
+    /**
+     * Parses each block's records into rows (a record that is no usable row is refused now, before
+     * ClickHouse sees it), and drops events another block stored already (the relay published them
+     * twice, or the topic is read again from the start by a new group) or met earlier in this batch.
+     * Rows that this very block stored in an earlier attempt stay in it (the block must be the same
+     * each time it is inserted); the writer decides what to send of them.
+     */
+    private void fill(List<SinkBlock> blocks) {
+        Set<String> ids = new HashSet<>();
+        String min = null;
+        String max = null;
+        for (SinkBlock block : blocks) {
+            for (SinkRecord r : block.records()) {
+                SinkRow row = parse(r, block.refused());
+                if (row != null) {
+                    row.row().put("sink_block", block.token());
+                    block.rows().add(row);
+                    ids.add(row.eventId());
+                    min = min == null || row.eventTime().compareTo(min) < 0 ? row.eventTime() : min;
+                    max = max == null || row.eventTime().compareTo(max) > 0 ? row.eventTime() : max;
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        Map<String, List<StoredEvents.Location>> found = stored.locations(ids, min, max);
+        Set<String> seen = new HashSet<>();
+        int dropped = 0;
+        for (SinkBlock block : blocks) {
+            List<SinkRow> keep = new ArrayList<>(block.rows().size());
+            for (SinkRow row : block.rows()) {
+                boolean elsewhere = found.getOrDefault(row.eventId(), List.of()).stream()
+                        .anyMatch(at -> !at.block().equals(block.token()));
+                if (elsewhere || !seen.add(row.eventId())) {
+                    dropped++;
+                } else {
+                    keep.add(row);
+                }
+            }
+            block.rows().clear();
+            block.rows().addAll(keep);
+        }
+        duplicates.increment(dropped);
+    }
+
+    /** After every block of the batch is in ClickHouse (and its refused rows in the dead letters). */
+    public void commit(Exchange batch) {
+        @SuppressWarnings("unchecked")
+        Map<TopicPartition, OffsetAndMetadata> done = batch.getProperty(COMMIT, Map.class);
+        batch.getProperty(OFFSETS, SinkOffsets.Handle.class).commit(done);
+    }
+
+    /** A record as a row of orders_analytics, or null (and a refusal) when it can never be one. */
+    SinkRow parse(SinkRecord r, List<RefusedRow> refused) {
+        try {
+            JsonNode node = r.value() == null ? null : reader.readTree(r.value());
+            if (node == null || !node.isObject()) {
+                refused.add(refusal(r, "value is not a JSON object"));
+                return null;
+            }
+            String eventId = node.path("event_id").asText("");
+            if (!UUID.matcher(eventId).matches()) {
+                refused.add(refusal(r, "event_id missing or not a UUID"));
+                return null;
+            }
+            String eventTime = normalise(node.path("event_time").asText(""));
+            if (eventTime == null) {
+                refused.add(refusal(r, "event_time missing or not a time"));
+                return null;
+            }
+            ObjectNode row = (ObjectNode) node;
+            row.put("kafka_partition", r.partition());
+            row.put("kafka_offset", r.offset());
+            return new SinkRow(r.partition(), r.offset(), r.key(), eventId.toLowerCase(), eventTime, row);
+        } catch (IOException e) {
+            refused.add(refusal(r, "value is not valid JSON"));
+            return null;
+        }
+    }
+
+    private static RefusedRow refusal(SinkRecord r, String reason) {
+        return new RefusedRow(r.partition(), r.offset(), r.key(), r.value(), reason);
+    }
+
+    /** "yyyy-MM-dd HH:mm:ss" as written by the transformer, or an ISO-8601 instant, as UTC seconds. */
+    static String normalise(String time) {
+        try {
+            return CLICKHOUSE_TIME.format(LocalDateTime.parse(time, CLICKHOUSE_TIME));
+        } catch (DateTimeParseException notPlain) {
+            try {
+                return CLICKHOUSE_TIME.format(LocalDateTime.ofInstant(Instant.parse(time), ZoneOffset.UTC));
+            } catch (DateTimeParseException notIso) {
+                return null;
+            }
+        }
+    }
+}

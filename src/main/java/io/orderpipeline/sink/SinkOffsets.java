@@ -1,0 +1,71 @@
+package io.orderpipeline.sink;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.camel.component.kafka.consumer.CommitManager;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The sink's offsets, through camel-kafka's manual-commit extension point (kafkaManualCommitFactory):
+ * each consumed record carries a handle on the consumer that polled it, which the route uses on the
+ * same thread to read the committed offsets with their metadata, to record a batch's planned blocks
+ * before inserting them, and to commit after the insert. camel-kafka's own manual commit commits an
+ * offset without metadata, and only the last record's partition for a whole batch.
+ */
+public class SinkOffsets implements KafkaManualCommitFactory {
+
+    private final Duration timeout;
+
+    public SinkOffsets(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public KafkaManualCommit newInstance(CamelExchangePayload exchange, KafkaRecordPayload record, CommitManager manager) {
+        return new Handle(exchange.consumer, timeout);
+    }
+
+    /** The consumer behind a batch; only the consuming thread (the route) may use it. */
+    public static final class Handle implements KafkaManualCommit {
+        private final Consumer<?, ?> consumer;
+        private final Duration timeout;
+
+        Handle(Consumer<?, ?> consumer, Duration timeout) {
+            this.consumer = consumer;
+            this.timeout = timeout;
+        }
+
+        /** Not used: the route commits offsets with {@link #commit(Map)}, one call per batch. */
+        @Override
+        public void commit() {
+            throw new UnsupportedOperationException("the sink commits per batch with SinkOffsets.Handle.commit(Map)");
+        }
+
+        public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+            return consumer.committed(partitions, timeout);
+        }
+
+        /** Fails (CommitFailedException) when this consumer no longer owns one of the partitions. */
+        public void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (!offsets.isEmpty()) {
+                consumer.commitSync(offsets, timeout);
+            }
+        }
+
+        /** Reads the partitions again from these offsets at the next poll. */
+        public void seek(Map<TopicPartition, Long> offsets) {
+            offsets.forEach(consumer::seek);
+        }
+
+        public Collection<TopicPartition> assignment() {
+            return consumer.assignment();
+        }
+    }
+}
