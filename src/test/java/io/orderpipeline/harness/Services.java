@@ -16,7 +16,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,6 +38,7 @@ public final class Services implements AutoCloseable {
     public final String brokers = "127.0.0.1:" + LocalStack.env("KAFKA_PORT", "9092");
     public final Admin admin;
     private PipelineWatermark watermark;
+    private KafkaConsumer<byte[], byte[]> reader;
 
     public Services() {
         Properties p = new Properties();
@@ -72,7 +76,11 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    /** Records of the topic the group has not committed yet (all of them if it never committed). */
+    /**
+     * Records of the topic the group has not consumed yet (all of them if it never committed).
+     * Counted by reading, as the group does (read_committed): on a topic written in transactions,
+     * the commit markers after a group's last record are offsets too, but no records.
+     */
     public long lag(String group, String topic) throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
@@ -82,9 +90,30 @@ public final class Services implements AutoCloseable {
         long lag = 0;
         for (var e : admin.listOffsets(latest).all().get().entrySet()) {
             OffsetAndMetadata c = committed.get(e.getKey());
-            lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            long from = c == null ? 0 : c.offset();
+            if (from < e.getValue().offset()) {
+                lag += records(e.getKey(), from, e.getValue().offset());
+            }
         }
         return lag;
+    }
+
+    private synchronized long records(TopicPartition p, long from, long end) {
+        if (reader == null) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        }
+        reader.assign(List.of(p));
+        reader.seek(p, from);
+        long count = 0;
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (reader.position(p) < end && System.nanoTime() < until) {
+            count += reader.poll(java.time.Duration.ofMillis(100)).count();
+        }
+        return reader.position(p) < end ? Math.max(1, count) : count;
     }
 
     /** Nothing waiting anywhere: no outbox row pending, no lag on order.events or analytics.orders. */
@@ -99,6 +128,9 @@ public final class Services implements AutoCloseable {
     @Override
     public void close() {
         admin.close();
+        if (reader != null) {
+            reader.close();
+        }
         if (watermark != null) {
             watermark.close();
         }
