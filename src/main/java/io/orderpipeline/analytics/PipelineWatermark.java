@@ -3,7 +3,6 @@ package io.orderpipeline.analytics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +53,10 @@ public class PipelineWatermark implements AutoCloseable {
 
     public synchronized Instant now() {
         Instant w = Instant.now();
-        LocalDateTime oldest = mysql.query("SELECT o.created_at FROM outbox o WHERE o.processed = 0 AND NOT EXISTS "
+        // The oldest by time, not by id: ids are taken when a transaction inserts, times when it began.
+        LocalDateTime oldest = mysql.query("SELECT MIN(o.created_at) FROM outbox o WHERE o.processed = 0 AND NOT EXISTS "
                 + "(SELECT 1 FROM outbox_held_orders h WHERE h.aggregate_type = o.aggregate_type "
-                + "AND h.aggregate_id = o.aggregate_id) ORDER BY o.id LIMIT 1", rs -> rs.next() ? rs.getObject(1, LocalDateTime.class) : null);
+                + "AND h.aggregate_id = o.aggregate_id)", rs -> rs.next() ? rs.getObject(1, LocalDateTime.class) : null);
         if (oldest != null) {
             w = min(w, SqlTime.read(oldest));
         }
@@ -126,6 +126,8 @@ public class PipelineWatermark implements AutoCloseable {
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+            // An offset retention has deleted means "from the oldest record left", not "from the end".
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
         return reader;
@@ -143,6 +145,5 @@ public class PipelineWatermark implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
-        new ArrayList<>(); // nothing else held
     }
 }

@@ -42,6 +42,8 @@ public class ClickHouseSchema implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ClickHouseSchema.class);
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__(.+)\\.sql");
     private static final Pattern REQUIRES = Pattern.compile("^--\\s*requires:\\s*(\\d+)\\.(\\d+)", Pattern.MULTILINE);
+    private static final Pattern ADD_COLUMN = Pattern.compile(
+            "^ALTER TABLE (\\w+)\\.(\\w+) ADD COLUMN (\\w+) ", Pattern.CASE_INSENSITIVE);
     private static final Pattern INNER = Pattern.compile("\\{inner:(\\w+)\\.(\\w+)}");
     /** The migration that gives the table and every view a de-duplication window (see its file). */
     public static final int DEDUPLICATION_WINDOWS = 2;
@@ -113,7 +115,9 @@ public class ClickHouseSchema implements SmartLifecycle {
                 continue;
             }
             for (String statement : statements(m.script())) {
-                execute.accept(resolveInnerTables(statement, query));
+                if (!columnExists(statement, query)) {
+                    execute.accept(resolveInnerTables(statement, query));
+                }
             }
             record(execute, m.version(), m.name());
             recorded.add(m.version());
@@ -126,6 +130,16 @@ public class ClickHouseSchema implements SmartLifecycle {
     private static void record(java.util.function.Consumer<String> execute, int version, String name) {
         execute.accept("INSERT INTO analytics.schema_migrations (version, name, applied_at) VALUES (" + version + ", '"
                 + name.replace("'", "") + "', now())");
+    }
+
+    /**
+     * True for an "ADD COLUMN" whose column is there already: an earlier run added it and died
+     * before recording the migration. (18.16 knows no ADD COLUMN IF NOT EXISTS.)
+     */
+    static boolean columnExists(String statement, UnaryOperator<String> query) {
+        Matcher m = ADD_COLUMN.matcher(statement);
+        return m.find() && !query.apply("SELECT name FROM system.columns WHERE database = '" + m.group(1) + "' AND table = '"
+                + m.group(2) + "' AND name = '" + m.group(3) + "'").isBlank();
     }
 
     /** "{inner:db.view}" becomes the (quoted) name of the table that keeps the view's rows. */

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +41,6 @@ public class ClickHouseBlockWriter {
 
     private final ClickHouseHttp clickhouse;
     private final ClickHouseSchema schema;
-    private final Set<String> attempted = ConcurrentHashMap.newKeySet();
     private final Counter inserted;
 
     public ClickHouseBlockWriter(ClickHouseHttp clickhouse, ClickHouseSchema schema, MeterRegistry meters) {
@@ -57,7 +55,7 @@ public class ClickHouseBlockWriter {
             return;
         }
         boolean tokens = schema.deduplicatesInserts();
-        boolean again = !attempted.add(block.token()) || block.replayed();
+        boolean again = block.tried().getAndSet(true) || block.replayed();
         List<SinkRow> rows = block.rows();
         if (!tokens && again) {
             Set<Long> stored = storedOffsets(block);
@@ -65,7 +63,6 @@ public class ClickHouseBlockWriter {
         }
         block.refused().removeIf(r -> r.reason().startsWith(REFUSED_BY_CLICKHOUSE));
         insert(block, rows, tokens);
-        attempted.remove(block.token());
     }
 
     static final String REFUSED_BY_CLICKHOUSE = "ClickHouse refused the row: ";
@@ -74,7 +71,7 @@ public class ClickHouseBlockWriter {
         if (rows.isEmpty()) {
             return;
         }
-        String token = SinkBlock.token(block.topic(), block.partition(), rows.get(0).offset(), rows.get(rows.size() - 1).offset());
+        String token = block.token(rows.get(0).offset(), rows.get(rows.size() - 1).offset());
         Map<String, String> settings = settings(token, tokens);
         long now = System.currentTimeMillis();
         try {

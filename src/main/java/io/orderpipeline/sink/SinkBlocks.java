@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
@@ -35,14 +38,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * The sink route's planning and committing steps (routes/clickhouse-sink.camel.yaml). A polled batch
- * becomes blocks, one or two per partition, whose offset ranges are recorded with the partition's
- * committed offset before anything is inserted, so that whoever inserts them again (a retry, a
- * restarted instance, the instance a rebalance hands the partition to) cuts the very same blocks.
- * Offsets move past a block only after it is in ClickHouse.
+ * becomes blocks, one per partition, whose offset ranges (and a nonce of the plan) are recorded with
+ * the partition's committed offset before anything is inserted, so that whoever inserts them again
+ * (a retry, a restarted instance, the instance a rebalance hands the partition to) cuts the very
+ * same blocks. Offsets move past a block only after it is in ClickHouse.
  */
 @Component("sinkBlocks")
 public class SinkBlocks {
@@ -53,7 +57,7 @@ public class SinkBlocks {
     /** Exchange property: the consumer's handle. */
     public static final String OFFSETS = "sinkOffsets";
     static final String PLAN_PREFIX = "blocks:";
-    private static final Pattern RANGE = Pattern.compile("(\\d+)-(\\d+)");
+    private static final Pattern PLANNED = Pattern.compile("([0-9a-z]+)/(\\d+)-(\\d+)");
     private static final DateTimeFormatter CLICKHOUSE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -62,13 +66,24 @@ public class SinkBlocks {
     private final BooleanSupplier schemaReady;
     private final ObjectReader reader;
     private final Counter duplicates;
+    private final int maxBlock;
+    /** Records read but not yet in a block, per partition, for the consumer that read them. */
+    private final Map<TopicPartition, Carried> carried = new ConcurrentHashMap<>();
 
-    @Autowired
-    public SinkBlocks(StoredEvents stored, ClickHouseSchema schema, ObjectMapper json, MeterRegistry meters) {
-        this(stored, schema::isApplied, json, meters);
+    private record Carried(Object consumer, List<SinkRecord> records) {
     }
 
-    SinkBlocks(StoredEvents stored, BooleanSupplier schemaReady, ObjectMapper json, MeterRegistry meters) {
+    /** A block recorded with a partition's committed offset: "blocks:" then nonce/first-last, comma-separated. */
+    record Planned(String nonce, long first, long last) {
+    }
+
+    @Autowired
+    public SinkBlocks(StoredEvents stored, ClickHouseSchema schema, ObjectMapper json, MeterRegistry meters,
+                      @Value("${app.sink.max-batch:5000}") int maxBlock) {
+        this(stored, schema::isApplied, json, meters, maxBlock);
+    }
+
+    SinkBlocks(StoredEvents stored, BooleanSupplier schemaReady, ObjectMapper json, MeterRegistry meters, int maxBlock) {
         this.stored = stored;
         this.schemaReady = schemaReady;
         // Amounts pass through exactly as written: 10.00 must not come out as 1E+1.
@@ -76,13 +91,17 @@ public class SinkBlocks {
                 .with(JsonNodeFactory.withExactBigDecimals(true));
         this.duplicates = Counter.builder("pipeline.sink.duplicates.dropped")
                 .description("Events dropped because ClickHouse holds them already").register(meters);
+        this.maxBlock = maxBlock;
     }
 
     /**
      * Body in: camel-kafka's batch (one exchange per record). Body out: the blocks to insert, in
-     * order. Records at or before a partition's committed offset are done already (a rebalance may
-     * have handed them to another instance meanwhile) and are left out; a planned block this batch
-     * does not hold whole is read again from its start.
+     * order, at most one per partition. Records of partitions this consumer no longer owns (a
+     * rebalance came between the poll and now) and records at or before a partition's committed
+     * offset (done already) are left out. A partition with a planned block goes on with exactly that
+     * block, once it has read all of it; whatever it read past the block, or past the block size,
+     * waits here for the next batch (with the consumer that read it: a consumer that starts over
+     * reads it again).
      */
     public List<SinkBlock> plan(Exchange batch) {
         if (!schemaReady.getAsBoolean()) {
@@ -107,6 +126,18 @@ public class SinkBlocks {
             throw new IllegalStateException("the sink's kafka endpoint must use kafkaManualCommitFactory=#sinkOffsets");
         }
         batch.setProperty(OFFSETS, offsets);
+        Set<TopicPartition> owned = Set.copyOf(offsets.assignment());
+        Object consumer = offsets.consumer();
+        carried.entrySet().removeIf(c -> c.getValue().consumer() == consumer && !owned.contains(c.getKey()));
+        for (TopicPartition tp : owned) {
+            Carried c = carried.remove(tp);
+            if (c != null && c.consumer() == consumer) {
+                byPartition.computeIfAbsent(tp, k -> new ArrayList<>()).addAll(0, c.records());
+            }
+        }
+        if (byPartition.keySet().retainAll(owned)) {
+            log.debug("Left out records of partitions this consumer no longer owns (assigned now: {})", owned);
+        }
         Map<TopicPartition, OffsetAndMetadata> committed = offsets.committed(byPartition.keySet());
         List<SinkBlock> blocks = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> plans = new HashMap<>();
@@ -115,23 +146,39 @@ public class SinkBlocks {
         for (Map.Entry<TopicPartition, List<SinkRecord>> entry : byPartition.entrySet()) {
             TopicPartition tp = entry.getKey();
             OffsetAndMetadata at = committed.get(tp);
-            long start = at == null ? entry.getValue().get(0).offset() : at.offset();
-            List<SinkRecord> records = entry.getValue().stream().filter(r -> r.offset() >= start).toList();
+            // In offset order, each once: a batch may hold a record twice after a seek or a rebalance.
+            TreeMap<Long, SinkRecord> read = new TreeMap<>();
+            entry.getValue().forEach(r -> read.putIfAbsent(r.offset(), r));
+            long start = at == null ? read.firstKey() : at.offset();
+            List<Planned> planned = at == null ? List.of() : planned(at.metadata());
+            if (read.ceilingKey(start) != null && read.ceilingKey(start) != start) {
+                long beginning = offsets.beginning(tp);
+                if (beginning > start) {
+                    // Kafka deleted them (retention) before the sink stored them: nothing can bring them back.
+                    log.error("Records {} to {} of {} were deleted by Kafka before the sink stored them", start,
+                            beginning - 1, tp);
+                    start = beginning;
+                    planned = List.of();
+                }
+            }
+            List<SinkRecord> records = new ArrayList<>(read.tailMap(start).values());
             if (records.isEmpty()) {
                 continue;
             }
             if (records.get(0).offset() != start) {
-                again.put(tp, start); // a gap: read the partition again from its committed offset
+                again.put(tp, start); // a gap (records left from before a seek): read it again from the committed offset
                 continue;
             }
-            List<SinkBlock> cut = cut(tp, records, at == null ? "" : at.metadata());
-            if (cut == null) {
-                again.put(tp, start);
-                continue;
+            Cut cut = cut(tp, records, planned);
+            if (!cut.rest().isEmpty()) {
+                carried.put(tp, new Carried(consumer, cut.rest()));
             }
-            blocks.addAll(cut);
-            plans.put(tp, new OffsetAndMetadata(start, PLAN_PREFIX + String.join(",", cut.stream().map(SinkBlock::range).toList())));
-            done.put(tp, new OffsetAndMetadata(cut.get(cut.size() - 1).last() + 1));
+            if (cut.block() != null) {
+                SinkBlock b = cut.block();
+                blocks.add(b);
+                plans.put(tp, new OffsetAndMetadata(start, PLAN_PREFIX + b.nonce() + "/" + b.range()));
+                done.put(tp, new OffsetAndMetadata(b.last() + 1));
+            }
         }
         if (!again.isEmpty()) {
             log.debug("Reading {} again from their committed offsets", again);
@@ -144,37 +191,54 @@ public class SinkBlocks {
         return blocks;
     }
 
-    /** The blocks of one partition: first those an earlier attempt planned, then one of the rest. Null: read again. */
-    private List<SinkBlock> cut(TopicPartition tp, List<SinkRecord> records, String metadata) {
-        List<SinkBlock> blocks = new ArrayList<>();
-        long next = records.get(0).offset();
-        int from = 0;
-        if (metadata != null && metadata.startsWith(PLAN_PREFIX)) {
-            var ranges = RANGE.matcher(metadata.substring(PLAN_PREFIX.length()));
-            while (ranges.find()) {
-                long first = Long.parseLong(ranges.group(1));
-                long last = Long.parseLong(ranges.group(2));
-                if (last < next) {
-                    continue;
-                }
-                if (first != next || records.get(records.size() - 1).offset() < last) {
-                    return null; // this batch does not hold the planned block whole
-                }
-                int to = from;
-                while (to < records.size() && records.get(to).offset() <= last) {
-                    to++;
-                }
-                blocks.add(new SinkBlock(tp.topic(), tp.partition(), first, last, true, records.subList(from, to)));
-                from = to;
-                next = last + 1;
+    /** A partition's block of this batch (null: none yet) and the records that wait for the next. */
+    private record Cut(SinkBlock block, List<SinkRecord> rest) {
+    }
+
+    /** The block planned before, once read whole (its nonce and range again), else a new one of at most maxBlock records. */
+    private Cut cut(TopicPartition tp, List<SinkRecord> records, List<Planned> planned) {
+        long start = records.get(0).offset();
+        Planned plan = planned.stream().filter(p -> p.last() >= start).findFirst().orElse(null);
+        if (plan != null && plan.first() != start) {
+            log.error("{}: the planned block {}-{} does not start at the committed offset {}; planning anew", tp,
+                    plan.first(), plan.last(), start);
+            plan = null;
+        }
+        if (plan != null) {
+            if (records.get(records.size() - 1).offset() < plan.last()) {
+                return new Cut(null, records); // the rest of the planned block is still to be read
             }
+            int to = 0;
+            while (to < records.size() && records.get(to).offset() <= plan.last()) {
+                to++;
+            }
+            return new Cut(new SinkBlock(tp.topic(), tp.partition(), plan.nonce(), plan.first(), plan.last(), true,
+                    List.copyOf(records.subList(0, to))), List.copyOf(records.subList(to, records.size())));
         }
-        if (from < records.size()) {
-            List<SinkRecord> rest = records.subList(from, records.size());
-            blocks.add(new SinkBlock(tp.topic(), tp.partition(), rest.get(0).offset(), rest.get(rest.size() - 1).offset(),
-                    false, rest));
+        int to = Math.min(records.size(), maxBlock);
+        List<SinkRecord> block = records.subList(0, to);
+        return new Cut(new SinkBlock(tp.topic(), tp.partition(), nonce(), start, block.get(block.size() - 1).offset(),
+                false, List.copyOf(block)), List.copyOf(records.subList(to, records.size())));
+    }
+
+    static List<Planned> planned(String metadata) {
+        if (metadata == null || !metadata.startsWith(PLAN_PREFIX)) {
+            return List.of();
         }
-        return blocks;
+        List<Planned> planned = new ArrayList<>();
+        var m = PLANNED.matcher(metadata.substring(PLAN_PREFIX.length()));
+        while (m.find()) {
+            planned.add(new Planned(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+        }
+        return planned;
+    }
+
+    /**
+     * Tells this plan's blocks from any other of the same offsets (the topic recreated, or Kafka's
+     * data lost while ClickHouse kept its own): ClickHouse would drop those as blocks it has.
+     */
+    private static String nonce() {
+        return Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
     }
 
     /**

@@ -52,7 +52,11 @@ public class SinkOffsets implements KafkaManualCommitFactory {
             return consumer.committed(partitions, timeout);
         }
 
-        /** Fails (CommitFailedException) when this consumer no longer owns one of the partitions. */
+        /**
+         * Fails (CommitFailedException, RebalanceInProgressException) when the group moved on since
+         * this consumer's last poll. Kafka checks the group generation, not who owns a partition: the
+         * caller commits only partitions in {@link #assignment()}.
+         */
         public void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
             if (!offsets.isEmpty()) {
                 consumer.commitSync(offsets, timeout);
@@ -64,8 +68,19 @@ public class SinkOffsets implements KafkaManualCommitFactory {
             offsets.forEach(consumer::seek);
         }
 
+        /** The partitions the consumer owns as of its last poll. */
         public Collection<TopicPartition> assignment() {
             return consumer.assignment();
+        }
+
+        /** The first offset Kafka still holds of the partition (older ones are deleted by retention). */
+        public long beginning(TopicPartition partition) {
+            return consumer.beginningOffsets(Set.of(partition), timeout).get(partition);
+        }
+
+        /** The consumer itself: a consumer camel-kafka replaces after a failed batch starts over from the committed offsets. */
+        public Object consumer() {
+            return consumer;
         }
     }
 }

@@ -101,11 +101,13 @@ class ClickHouseSinkRouteTest {
                 record(P1, 21, row("00000000-0000-4000-8000-000000000021"))));
 
         assertThat(done.getException()).isNull();
-        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:10-11", "analytics.orders:1:20-21");
-        assertThat(blocks().get(0).rows()).extracting(SinkRow::offset).containsExactly(10L, 11L);
-        assertThat(blocks().get(0).rows().get(0).row().get("sink_block").asText()).isEqualTo("analytics.orders:0:10-11");
+        assertThat(ranges()).containsExactly("0:10-11", "1:20-21");
+        SinkBlock p0 = blocks().get(0);
+        assertThat(p0.token()).isEqualTo("analytics.orders:0:" + p0.nonce() + ":10-11");
+        assertThat(p0.rows()).extracting(SinkRow::offset).containsExactly(10L, 11L);
+        assertThat(p0.rows().get(0).row().get("sink_block").asText()).isEqualTo(p0.token());
         assertThat(committedDuringInsert.get(0).get(P0)).as("the plan, recorded before the insert")
-                .isEqualTo(new OffsetAndMetadata(10, "blocks:10-11"));
+                .isEqualTo(new OffsetAndMetadata(10, "blocks:" + p0.nonce() + "/10-11"));
         assertThat(kafka.committed(Set.of(P0, P1))).as("after the insert")
                 .containsEntry(P0, new OffsetAndMetadata(12, "")).containsEntry(P1, new OffsetAndMetadata(22, ""));
     }
@@ -121,34 +123,91 @@ class ClickHouseSinkRouteTest {
 
         assertThat(failed.getException()).as("camel-kafka reads the partition again from the committed offset")
                 .hasMessageContaining("not reachable");
-        assertThat(insert.getReceivedExchanges()).hasSize(3).extracting(e -> e.getIn().getBody(SinkBlock.class).token())
-                .containsOnly("analytics.orders:0:10-11");
-        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:10-11"));
+        List<SinkBlock> tried = blocks();
+        assertThat(tried).hasSize(3).extracting(SinkBlock::token).containsOnly(tried.get(0).token());
+        String nonce = tried.get(0).nonce();
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:" + nonce + "/10-11"));
 
-        // The records come again, with more behind them (a new poll): the planned block is cut the same.
+        // camel-kafka starts over with a new consumer; the records come again, with more behind them:
+        // the planned block is cut the same, token and all, and the rest waits for the next batch.
         MockEndpoint.resetMocks(context);
+        insert.whenAnyExchangeReceived(e -> { });
         send(batch(
                 record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
                 record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
                 record(P0, 12, row("00000000-0000-4000-8000-000000000012"))));
-        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:10-11", "analytics.orders:0:12-12");
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly(tried.get(0).token());
         assertThat(blocks().get(0).replayed()).isTrue();
-        assertThat(blocks().get(1).replayed()).isFalse();
-        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(13, ""));
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(12, ""));
+
+        MockEndpoint.resetMocks(context);
+        send(batch(record(P0, 13, row("00000000-0000-4000-8000-000000000013"))));
+        assertThat(ranges()).containsExactly("0:12-13");
+        assertThat(blocks().get(0).replayed()).isFalse();
+        assertThat(blocks().get(0).nonce()).isNotEqualTo(nonce);
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(14, ""));
     }
 
     @Test
-    void aPlannedBlockThatTheBatchDoesNotHoldWholeIsReadAgainFromItsStart() {
-        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:10-14")));
+    void aPlannedBlockThatTheBatchDoesNotHoldWholeWaitsForTheRestWithoutReadingAgain() {
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n0/10-12")));
 
         send(batch(
                 record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
                 record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
                 record(P1, 20, row("00000000-0000-4000-8000-000000000020"))));
 
-        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:1:20-20");
-        assertThat(kafka.position(P0)).isEqualTo(10);
-        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:10-14"));
+        assertThat(ranges()).containsExactly("1:20-20");
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:n0/10-12"));
+
+        MockEndpoint.resetMocks(context);
+        send(batch(
+                record(P0, 12, row("00000000-0000-4000-8000-000000000012")),
+                record(P0, 13, row("00000000-0000-4000-8000-000000000013"))));
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:n0:10-12");
+        assertThat(blocks().get(0).rows()).extracting(SinkRow::offset).containsExactly(10L, 11L, 12L);
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(13, ""));
+    }
+
+    @Test
+    void aBlockIsNoLargerThanTheBatchSizeAndTheRestIsTheNextBlock() {
+        List<Exchange> records = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            records.add(record(P0, 10 + i, row("00000000-0000-4000-8000-00000000001" + i)));
+        }
+        send(records);
+        assertThat(ranges()).containsExactly("0:10-14");
+
+        MockEndpoint.resetMocks(context);
+        send(batch(record(P1, 20, row("00000000-0000-4000-8000-000000000020"))));
+        assertThat(ranges()).containsExactlyInAnyOrder("0:15-16", "1:20-20");
+    }
+
+    @Test
+    void recordsOfAPartitionThisConsumerNoLongerOwnsAreLeftToItsNewOwner() {
+        kafka.assign(List.of(P1)); // a rebalance between the poll and the batch (MockConsumer forgets commits here)
+        kafka.commitSync(Map.of(P1, new OffsetAndMetadata(20)));
+
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P1, 20, row("00000000-0000-4000-8000-000000000020"))));
+
+        assertThat(ranges()).containsExactly("1:20-20");
+        assertThat(kafka.committed(Set.of(P0))).as("no plan, no commit for P0").isEmpty();
+        assertThat(kafka.committed(Set.of(P1))).containsEntry(P1, new OffsetAndMetadata(21));
+    }
+
+    @Test
+    void aGapAfterTheCommittedOffsetIsReadAgainUnlessKafkaDeletedTheRecords() {
+        kafka.updateBeginningOffsets(Map.of(P0, 0L, P1, 25L));
+
+        send(batch(
+                record(P0, 12, row("00000000-0000-4000-8000-000000000012")),
+                record(P1, 25, row("00000000-0000-4000-8000-000000000025"))));
+
+        assertThat(ranges()).as("P1's 20-24 are gone (retention): it goes on from 25").containsExactly("1:25-25");
+        assertThat(kafka.position(P0)).as("P0's 10-11 are still there: read again").isEqualTo(10);
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10));
     }
 
     @Test
@@ -159,13 +218,14 @@ class ClickHouseSinkRouteTest {
                 record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
                 record(P0, 11, row("00000000-0000-4000-8000-000000000011"))));
 
-        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:11-11");
+        assertThat(ranges()).containsExactly("0:11-11");
     }
 
     @Test
     void eventsAnotherBlockStoredAreDroppedAndThisBlocksOwnStayForItsRetry() {
-        stored.at.put("00000000-0000-4000-8000-000000000010", List.of(new StoredEvents.Location("analytics.orders:3:7-9")));
-        stored.at.put("00000000-0000-4000-8000-000000000011", List.of(new StoredEvents.Location("analytics.orders:0:10-12")));
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n1/10-12")));
+        stored.at.put("00000000-0000-4000-8000-000000000010", List.of(new StoredEvents.Location("analytics.orders:3:n2:7-9")));
+        stored.at.put("00000000-0000-4000-8000-000000000011", List.of(new StoredEvents.Location("analytics.orders:0:n1:10-12")));
 
         send(batch(
                 record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
@@ -209,7 +269,7 @@ class ClickHouseSinkRouteTest {
         Exchange failed = send(batch(record(P0, 10, "not json")));
 
         assertThat(failed.getException()).hasMessageContaining("Kafka is away");
-        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:10-10"));
+        assertThat(kafka.committed(Set.of(P0)).get(P0).metadata()).matches("blocks:[0-9a-z]+/10-10");
     }
 
     // ---- helpers ----
@@ -221,6 +281,11 @@ class ClickHouseSinkRouteTest {
 
     List<SinkBlock> blocks() {
         return insert.getReceivedExchanges().stream().map(e -> e.getIn().getBody(SinkBlock.class)).toList();
+    }
+
+    /** The blocks inserted, as partition:first-last. */
+    List<String> ranges() {
+        return blocks().stream().map(b -> b.partition() + ":" + b.range()).toList();
     }
 
     List<Exchange> batch(Exchange... records) {
@@ -279,7 +344,7 @@ class ClickHouseSinkRouteTest {
 
         @Bean("sinkBlocks")
         SinkBlocks sinkBlocks(Stored stored, MeterRegistry meters) {
-            return new SinkBlocks(stored, () -> true, JsonMapper.builder().findAndAddModules().build(), meters);
+            return new SinkBlocks(stored, () -> true, JsonMapper.builder().findAndAddModules().build(), meters, 5);
         }
 
         /** Only its refused-rows and dead-letter steps run here: the insert itself is mock:insert. */

@@ -56,7 +56,8 @@ class OrderEventMapperTest {
             "amount as text           | {\"orderId\":\"o\",\"userId\":\"u\",\"totalAmount\":\"1\",\"status\":\"PENDING\"} | OrderCreated   | totalAmount",
             "negative amount          | {\"orderId\":\"o\",\"userId\":\"u\",\"totalAmount\":-1,\"status\":\"PENDING\"} | OrderCreated     | totalAmount",
             "unknown status           | {\"orderId\":\"o\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"LOST\"}    | OrderCreated       | status",
-            "change without previous  | {\"orderId\":\"o\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"PAID\"}    | OrderStatusChanged | previousStatus"})
+            "change without previous  | {\"orderId\":\"o\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"PAID\"}    | OrderStatusChanged | previousStatus",
+            "change to the same status| {\"orderId\":\"o\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"PAID\",\"previousStatus\":\"PAID\"} | OrderStatusChanged | to itself"})
     void poisonIsRefusedWithAReason(String name, String payload, String type, String reason) {
         assertThatThrownBy(() -> mapper.map(payload, EVENT_ID, type, 0))
                 .isInstanceOf(PoisonEventException.class).hasMessageContaining(reason);
