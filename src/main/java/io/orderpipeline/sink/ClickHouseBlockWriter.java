@@ -1,10 +1,16 @@
 package io.orderpipeline.sink;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,68 +21,88 @@ import io.orderpipeline.platform.ClickHouseSchema;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Inserts one block into orders_analytics so that, however often it is tried, every aggregate
- * counts it once:
+ * Inserts a batch's blocks into orders_analytics so that, however often they are tried, every
+ * aggregate counts them once:
  * <ul>
- * <li>On a current ClickHouse, under the block's insert_deduplication_token, with
- * deduplicate_blocks_in_dependent_materialized_views: the table and each view drop a block they
- * took before and take one they missed (ClickHouseSchema's migration 2 gives them the windows).
- * <li>On 18.16, which has neither: a block that may have been tried before first asks which of its
- * rows the table holds (each row names its block in sink_block; an insert reaches the table in one
- * part, all or none) and sends only the rest. What that cannot see, a view that missed a block or an earlier attempt that arrives
- * late, the view keeper finds and repairs.
+ * <li>On a current ClickHouse, each block in an INSERT of its own, under the block's
+ * insert_deduplication_token, with deduplicate_blocks_in_dependent_materialized_views: the table and
+ * each view drop a block they took before and take one they missed (ClickHouseSchema's migration 2
+ * gives them the windows).
+ * <li>On 18.16, which has neither, all blocks of the batch in one INSERT (every block its own part
+ * would give its merges six times the parts): blocks that may have been tried before first ask
+ * which of their rows the table holds (each row names its block in sink_block) and send only the
+ * rest. What that cannot see, a view that missed an insert or an earlier attempt that arrives late,
+ * the view keeper finds and repairs.
  * </ul>
- * The query id is the token: ClickHouse refuses to run the same block twice at the same time. When
- * ClickHouse refuses the content, the rows are halved until the refused ones stand alone (each part
- * with a token of its own offset range, so a retry cuts the same parts); those go to the dead letters.
- * Any other failure is thrown: the route retries the block, then the batch.
+ * The query id is the token (18.16: a name of the blocks): ClickHouse refuses to run the same insert
+ * twice at the same time. When ClickHouse refuses the content, the rows are halved until the refused ones stand alone
+ * (each part with a token of its own offset range, so a retry cuts the same parts); those go to the
+ * dead letters. Any other failure is thrown: the route retries the insert, then the batch.
  */
 @Component("clickHouseBlocks")
 public class ClickHouseBlockWriter {
 
     public static final String TABLE = "analytics.orders_analytics";
+    static final String REFUSED_BY_CLICKHOUSE = "ClickHouse refused the row: ";
 
     private final ClickHouseHttp clickhouse;
-    private final ClickHouseSchema schema;
+    private final BooleanSupplier tokens;
     private final Counter inserted;
 
+    @Autowired
     public ClickHouseBlockWriter(ClickHouseHttp clickhouse, ClickHouseSchema schema, MeterRegistry meters) {
+        this(clickhouse, schema::deduplicatesInserts, meters);
+    }
+
+    ClickHouseBlockWriter(ClickHouseHttp clickhouse, BooleanSupplier tokens, MeterRegistry meters) {
         this.clickhouse = clickhouse;
-        this.schema = schema;
+        this.tokens = tokens;
         this.inserted = Counter.builder("pipeline.sink.rows.inserted").description("Rows inserted into ClickHouse")
                 .register(meters);
     }
 
-    public void insert(SinkBlock block) {
-        if (block.rows().isEmpty()) {
-            return;
+    /** Body in: the batch's blocks; out: the INSERTs to make, each a list of blocks (see above). */
+    public List<List<SinkBlock>> inserts(List<SinkBlock> blocks) {
+        List<SinkBlock> some = blocks.stream().filter(b -> !b.rows().isEmpty()).toList();
+        if (tokens.getAsBoolean()) {
+            return some.stream().map(List::of).toList();
         }
-        boolean tokens = schema.deduplicatesInserts();
-        boolean again = block.tried().getAndSet(true) || block.replayed();
-        List<SinkRow> rows = block.rows();
-        if (!tokens && again) {
-            Set<Long> stored = storedOffsets(block);
-            rows = rows.stream().filter(r -> !stored.contains(r.offset())).toList();
-        }
-        block.refused().removeIf(r -> r.reason().startsWith(REFUSED_BY_CLICKHOUSE));
-        insert(block, rows, tokens);
+        return some.isEmpty() ? List.of() : List.of(some);
     }
 
-    static final String REFUSED_BY_CLICKHOUSE = "ClickHouse refused the row: ";
+    /** One INSERT: a block under its token, or (18.16) the rows of several blocks the table lacks. */
+    public void insert(List<SinkBlock> blocks) {
+        boolean tokens = this.tokens.getAsBoolean();
+        List<SinkBlock> again = blocks.stream().filter(b -> b.tried().getAndSet(true) || b.replayed()).toList();
+        Map<String, Set<Long>> stored = !tokens && !again.isEmpty() ? storedOffsets(again) : Map.of();
+        Map<Integer, SinkBlock> byPartition = new HashMap<>();
+        List<SinkRow> rows = new ArrayList<>();
+        for (SinkBlock block : blocks) {
+            byPartition.put(block.partition(), block);
+            block.refused().removeIf(r -> r.reason().startsWith(REFUSED_BY_CLICKHOUSE));
+            Set<Long> in = stored.getOrDefault(block.token(), Set.of());
+            block.rows().stream().filter(r -> !in.contains(r.offset())).forEach(rows::add);
+        }
+        // 18.16: the same name for each attempt, whatever part of it is still to send.
+        String name = UUID.nameUUIDFromBytes(blocks.stream().map(SinkBlock::token).collect(Collectors.joining(","))
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        insert(byPartition, rows, tokens, name);
+    }
 
-    private void insert(SinkBlock block, List<SinkRow> rows, boolean tokens) {
+    private void insert(Map<Integer, SinkBlock> blocks, List<SinkRow> rows, boolean tokens, String name) {
         if (rows.isEmpty()) {
             return;
         }
-        String token = block.token(rows.get(0).offset(), rows.get(rows.size() - 1).offset());
-        Map<String, String> settings = settings(token, tokens);
         long now = System.currentTimeMillis();
         try {
+            String token = tokens ? blocks.get(rows.get(0).partition()).token(rows.get(0).offset(),
+                    rows.get(rows.size() - 1).offset()) : name;
             clickhouse.insertJsonEachRow(TABLE, rows.stream().map(r -> r.row().put("ingested_ms", now).toString()).toList(),
-                    settings);
+                    settings(token, tokens));
             inserted.increment(rows.size());
         } catch (ClickHouseRefusedException e) {
             if (!e.isContent()) {
@@ -84,13 +110,13 @@ public class ClickHouseBlockWriter {
             }
             if (rows.size() == 1) {
                 SinkRow r = rows.get(0);
-                block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.row().toString(),
+                blocks.get(r.partition()).refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.row().toString(),
                         REFUSED_BY_CLICKHOUSE + e.getMessage()));
                 return;
             }
             int half = rows.size() / 2;
-            insert(block, rows.subList(0, half), tokens);
-            insert(block, rows.subList(half, rows.size()), tokens);
+            insert(blocks, rows.subList(0, half), tokens, name + "-a");
+            insert(blocks, rows.subList(half, rows.size()), tokens, name + "-b");
         }
     }
 
@@ -106,14 +132,20 @@ public class ClickHouseBlockWriter {
         return settings;
     }
 
-    /** The offsets of the block that an earlier attempt of it stored (within its event times: the sort key's first column). */
-    private Set<Long> storedOffsets(SinkBlock block) {
-        String min = block.rows().stream().map(SinkRow::eventTime).min(String::compareTo).orElseThrow();
-        String max = block.rows().stream().map(SinkRow::eventTime).max(String::compareTo).orElseThrow();
-        String out = clickhouse.query("SELECT kafka_offset FROM " + TABLE + " WHERE event_time >= '" + min
-                + "' AND event_time <= '" + max + "' AND sink_block = '" + block.token() + "'");
-        Set<Long> stored = new HashSet<>();
-        out.lines().filter(l -> !l.isBlank()).forEach(l -> stored.add(Long.parseLong(l.strip())));
+    /** The offsets of each block that an earlier attempt stored (within their event times: the sort key's first column). */
+    private Map<String, Set<Long>> storedOffsets(List<SinkBlock> blocks) {
+        List<SinkRow> rows = blocks.stream().flatMap(b -> b.rows().stream()).toList();
+        if (rows.isEmpty()) {
+            return Map.of();
+        }
+        String min = rows.stream().map(SinkRow::eventTime).min(String::compareTo).orElseThrow();
+        String max = rows.stream().map(SinkRow::eventTime).max(String::compareTo).orElseThrow();
+        String names = blocks.stream().map(b -> "'" + b.token() + "'").collect(Collectors.joining(", "));
+        String out = clickhouse.query("SELECT sink_block, kafka_offset FROM " + TABLE + " WHERE event_time >= '" + min
+                + "' AND event_time <= '" + max + "' AND sink_block IN (" + names + ")");
+        Map<String, Set<Long>> stored = new HashMap<>();
+        out.lines().filter(l -> !l.isBlank()).map(l -> l.split("\t")).forEach(f ->
+                stored.computeIfAbsent(f[0], k -> new HashSet<>()).add(Long.parseLong(f[1].strip())));
         return stored;
     }
 

@@ -63,11 +63,6 @@ public class SinkOffsets implements KafkaManualCommitFactory {
             }
         }
 
-        /** Reads the partitions again from these offsets at the next poll. */
-        public void seek(Map<TopicPartition, Long> offsets) {
-            offsets.forEach(consumer::seek);
-        }
-
         /** The partitions the consumer owns as of its last poll. */
         public Collection<TopicPartition> assignment() {
             return consumer.assignment();

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -61,6 +62,8 @@ class ClickHouseSinkRouteTest {
     static final String TOPIC = "analytics.orders";
     static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
+    /** A current ClickHouse (true) or 18.16. */
+    static final AtomicBoolean TOKENS = new AtomicBoolean(true);
 
     @Autowired
     CamelContext context;
@@ -87,6 +90,7 @@ class ClickHouseSinkRouteTest {
         dlq = context.getEndpoint("mock:dlq", MockEndpoint.class);
         kafka.assign(List.of(P0, P1));
         kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10), P1, new OffsetAndMetadata(20)));
+        TOKENS.set(true);
     }
 
     @Test
@@ -110,6 +114,23 @@ class ClickHouseSinkRouteTest {
                 .isEqualTo(new OffsetAndMetadata(10, "blocks:" + p0.nonce() + "/10-11"));
         assertThat(kafka.committed(Set.of(P0, P1))).as("after the insert")
                 .containsEntry(P0, new OffsetAndMetadata(12, "")).containsEntry(P1, new OffsetAndMetadata(22, ""));
+    }
+
+    @Test
+    void on18_16TheBatchsBlocksGoInOneInsertAndOnACurrentClickHouseEachInOneOfItsOwn() {
+        TOKENS.set(false);
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P1, 20, row("00000000-0000-4000-8000-000000000020"))));
+        assertThat(insert.getReceivedExchanges()).hasSize(1);
+        assertThat(ranges()).containsExactly("0:10-10", "1:20-20");
+
+        MockEndpoint.resetMocks(context);
+        TOKENS.set(true);
+        send(batch(
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
+                record(P1, 21, row("00000000-0000-4000-8000-000000000021"))));
+        assertThat(insert.getReceivedExchanges()).hasSize(2);
     }
 
     @Test
@@ -198,16 +219,17 @@ class ClickHouseSinkRouteTest {
     }
 
     @Test
-    void aGapAfterTheCommittedOffsetIsReadAgainUnlessKafkaDeletedTheRecords() {
+    void aGapAfterTheCommittedOffsetHoldsNoRecordAndIsPassed() {
+        // P0: 10 and 11 are a transaction's commit markers; P1: 20 to 24 were deleted by retention.
         kafka.updateBeginningOffsets(Map.of(P0, 0L, P1, 25L));
 
         send(batch(
                 record(P0, 12, row("00000000-0000-4000-8000-000000000012")),
                 record(P1, 25, row("00000000-0000-4000-8000-000000000025"))));
 
-        assertThat(ranges()).as("P1's 20-24 are gone (retention): it goes on from 25").containsExactly("1:25-25");
-        assertThat(kafka.position(P0)).as("P0's 10-11 are still there: read again").isEqualTo(10);
-        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10));
+        assertThat(ranges()).containsExactly("0:12-12", "1:25-25");
+        assertThat(kafka.committed(Set.of(P0, P1))).containsEntry(P0, new OffsetAndMetadata(13))
+                .containsEntry(P1, new OffsetAndMetadata(26));
     }
 
     @Test
@@ -240,7 +262,7 @@ class ClickHouseSinkRouteTest {
     @Test
     void rowsThatCanNeverBeStoredGoToTheDeadLetterTopicWithTheReasonAndTheRestIsCommitted() {
         insert.whenAnyExchangeReceived(e -> {
-            SinkBlock block = e.getIn().getBody(SinkBlock.class);
+            SinkBlock block = (SinkBlock) e.getIn().getBody(List.class).get(0);
             SinkRow r = block.rows().get(0);
             block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.row().toString(),
                     "ClickHouse refused the row: Code: 27, Cannot parse input"));
@@ -279,8 +301,11 @@ class ClickHouseSinkRouteTest {
         return template.send("direct:batch", e -> e.getIn().setBody(records));
     }
 
+    /** The blocks inserted, in order (each INSERT's list of blocks one after the other). */
+    @SuppressWarnings("unchecked")
     List<SinkBlock> blocks() {
-        return insert.getReceivedExchanges().stream().map(e -> e.getIn().getBody(SinkBlock.class)).toList();
+        return insert.getReceivedExchanges().stream().flatMap(e -> ((List<SinkBlock>) e.getIn().getBody(List.class)).stream())
+                .toList();
     }
 
     /** The blocks inserted, as partition:first-last. */
@@ -350,7 +375,7 @@ class ClickHouseSinkRouteTest {
         /** Only its refused-rows and dead-letter steps run here: the insert itself is mock:insert. */
         @Bean("clickHouseBlocks")
         ClickHouseBlockWriter clickHouseBlocks(MeterRegistry meters) {
-            return new ClickHouseBlockWriter(null, null, meters);
+            return new ClickHouseBlockWriter(null, TOKENS::get, meters);
         }
     }
 }
