@@ -1,13 +1,17 @@
 package io.orderpipeline.analytics;
 
-import java.util.Map;
-
+import io.orderpipeline.analytics.AnalyticsQueries.DailySales;
+import io.orderpipeline.analytics.AnalyticsQueries.HourlyOrders;
+import io.orderpipeline.analytics.AnalyticsQueries.StatusDistribution;
+import io.orderpipeline.analytics.AnalyticsQueries.Summary;
+import io.orderpipeline.platform.ApiDocs;
 import io.orderpipeline.platform.ApiErrorHandling;
 import io.orderpipeline.platform.ApiProblem;
 import io.orderpipeline.platform.ApiResponses;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestParamType;
 import org.springframework.stereotype.Component;
 
 /** GET /api/analytics/...: the dashboard's numbers from ClickHouse, and the reconciliation. */
@@ -26,19 +30,52 @@ public class AnalyticsApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        rest("/api/analytics").description("Dashboard numbers from ClickHouse")
-                .get("/daily-sales").description("Orders and revenue per day (?days=30)").to("direct:analytics-daily")
-                .get("/hourly-orders").description("Orders and revenue per hour (?hours=24)").to("direct:analytics-hourly")
-                .get("/status-distribution").description("Orders per current status (?days=0: all)").to("direct:analytics-status")
-                .get("/summary").description("Today's orders, revenue, average order value, freshness").to("direct:analytics-summary")
-                .get("/reconciliation").description("MySQL beside ClickHouse; exact=false on any difference").to("direct:analytics-reconcile");
+        var analytics = rest("/api/analytics").tag("analytics").description("Dashboard numbers from ClickHouse")
+                .produces(ApiResponses.JSON);
+        analytics.get("/daily-sales").id("getDailySales").description("Orders and gross revenue per day of creation")
+                .outType(DailySales.class)
+                .param().name("days").type(RestParamType.query).dataType("integer").required(false).defaultValue("30")
+                    .description("The last N days, 1 to 3660").endParam();
+        ApiDocs.response(analytics, 200, "One entry per day with orders, oldest first", DailySales.class)
+                .endResponseMessage();
+        ApiDocs.problems(analytics, 400, 500, 503).to("direct:analytics-daily");
+
+        analytics.get("/hourly-orders").id("getHourlyOrders").description("Orders and gross revenue per hour of creation")
+                .outType(HourlyOrders.class)
+                .param().name("hours").type(RestParamType.query).dataType("integer").required(false).defaultValue("24")
+                    .description("The last N hours, 1 to 744").endParam();
+        ApiDocs.response(analytics, 200, "One entry per hour with orders, oldest first", HourlyOrders.class)
+                .endResponseMessage();
+        ApiDocs.problems(analytics, 400, 500, 503).to("direct:analytics-hourly");
+
+        analytics.get("/status-distribution").id("getStatusDistribution").description("Orders per current status")
+                .outType(StatusDistribution.class)
+                .param().name("days").type(RestParamType.query).dataType("integer").required(false).defaultValue("0")
+                    .description("Orders created in the last N days, 0 to 3660 (0: all)").endParam();
+        ApiDocs.response(analytics, 200, "One entry per status that has orders", StatusDistribution.class)
+                .endResponseMessage();
+        ApiDocs.problems(analytics, 400, 500, 503).to("direct:analytics-status");
+
+        analytics.get("/summary").id("getSummary").description("Today's orders, revenue, average order value, freshness")
+                .outType(Summary.class);
+        ApiDocs.response(analytics, 200, "Today's figures", Summary.class).endResponseMessage();
+        ApiDocs.problems(analytics, 500, 503).to("direct:analytics-summary");
+
+        analytics.get("/reconciliation").id("getReconciliation")
+                .description("MySQL beside ClickHouse as of a watermark both have passed; exact=false on any difference")
+                .outType(Reconciliation.Report.class);
+        ApiDocs.response(analytics, 200, "The comparison, key by key", Reconciliation.Report.class).endResponseMessage();
+        ApiDocs.problems(analytics, 500, 503).to("direct:analytics-reconcile");
 
         from("direct:analytics-daily").routeId("analytics-daily").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> responses.write(e, 200, Map.of("days", queries.dailySales(param(e, "days", 30, 1, 3660)))));
+                .process(e -> responses.write(e, 200, new DailySales(
+                        queries.dailySales(param(e, "days", 30, 1, 3660)))));
         from("direct:analytics-hourly").routeId("analytics-hourly").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> responses.write(e, 200, Map.of("hours", queries.hourlyOrders(param(e, "hours", 24, 1, 24 * 31)))));
+                .process(e -> responses.write(e, 200, new HourlyOrders(
+                        queries.hourlyOrders(param(e, "hours", 24, 1, 24 * 31)))));
         from("direct:analytics-status").routeId("analytics-status").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> responses.write(e, 200, Map.of("statuses", queries.statusDistribution(param(e, "days", 0, 0, 3660)))));
+                .process(e -> responses.write(e, 200, new StatusDistribution(
+                        queries.statusDistribution(param(e, "days", 0, 0, 3660)))));
         from("direct:analytics-summary").routeId("analytics-summary").routeConfigurationId(ApiErrorHandling.ID)
                 .process(e -> responses.write(e, 200, queries.summary()));
         from("direct:analytics-reconcile").routeId("analytics-reconcile").routeConfigurationId(ApiErrorHandling.ID)

@@ -2,9 +2,9 @@ package io.orderpipeline.analytics;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,6 +24,30 @@ public class AnalyticsQueries {
     }
 
     public record StatusCount(String status, long orders) {
+    }
+
+    /** GET /api/analytics/daily-sales */
+    public record DailySales(List<DaySales> days) {
+    }
+
+    /** GET /api/analytics/hourly-orders */
+    public record HourlyOrders(List<HourSales> hours) {
+    }
+
+    /** GET /api/analytics/status-distribution */
+    public record StatusDistribution(List<StatusCount> statuses) {
+    }
+
+    /** GET /api/analytics/summary: today's orders and revenue, and how fresh ClickHouse is. */
+    public record Summary(
+            @Schema(example = "2026-11-26") String date,
+            long ordersToday,
+            BigDecimal revenueToday,
+            BigDecimal averageOrderValue,
+            @Schema(description = "When the newest event in ClickHouse happened; null when there is none", nullable = true)
+            String newestEventAt,
+            @Schema(description = "Now minus newestEventAt, in milliseconds; null when there is no event", nullable = true)
+            Long freshnessMs) {
     }
 
     private final JdbcTemplate clickhouse;
@@ -55,24 +79,19 @@ public class AnalyticsQueries {
     }
 
     /** Today's orders and revenue, average order value, and how fresh ClickHouse is. */
-    public Map<String, Object> summary() {
-        Map<String, Object> today = clickhouse.queryForObject("SELECT toString(today()), sum(order_count), "
-                + "toString(sum(total_revenue)) FROM analytics.daily_sales_mv WHERE order_date = today()", (rs, i) -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("date", rs.getString(1));
-                    m.put("ordersToday", rs.getLong(2));
-                    m.put("revenueToday", new BigDecimal(rs.getString(3)));
-                    return m;
-                });
-        long orders = (Long) today.get("ordersToday");
-        BigDecimal revenue = (BigDecimal) today.get("revenueToday");
-        today.put("averageOrderValue", orders == 0 ? BigDecimal.ZERO : revenue.divide(BigDecimal.valueOf(orders), 2,
-                RoundingMode.HALF_UP));
+    public Summary summary() {
+        record Today(String date, long orders, BigDecimal revenue) {
+        }
+        Today today = clickhouse.queryForObject("SELECT toString(today()), sum(order_count), "
+                        + "toString(sum(total_revenue)) FROM analytics.daily_sales_mv WHERE order_date = today()",
+                (rs, i) -> new Today(rs.getString(1), rs.getLong(2), new BigDecimal(rs.getString(3))));
+        BigDecimal average = today.orders() == 0 ? BigDecimal.ZERO
+                : today.revenue().divide(BigDecimal.valueOf(today.orders()), 2, RoundingMode.HALF_UP);
         Long newest = clickhouse.queryForObject("SELECT max(event_time_ms) FROM analytics.orders_analytics", Long.class);
         boolean any = newest != null && newest > 0;
-        today.put("newestEventAt", any ? java.time.Instant.ofEpochMilli(newest).toString() : null);
         // Freshness: how long ago the newest event in ClickHouse happened.
-        today.put("freshnessMs", any ? Math.max(0, System.currentTimeMillis() - newest) : null);
-        return today;
+        return new Summary(today.date(), today.orders(), today.revenue(), average,
+                any ? java.time.Instant.ofEpochMilli(newest).toString() : null,
+                any ? Math.max(0, System.currentTimeMillis() - newest) : null);
     }
 }

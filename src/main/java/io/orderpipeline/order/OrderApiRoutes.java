@@ -3,10 +3,12 @@ package io.orderpipeline.order;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.orderpipeline.platform.ApiDocs;
 import io.orderpipeline.platform.ApiErrorHandling;
 import io.orderpipeline.platform.ApiProblem;
 import io.orderpipeline.platform.ApiRequests;
@@ -39,28 +41,54 @@ public class OrderApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        restConfiguration().component("platform-http")
-                .apiContextPath("/api/openapi.json")
-                .apiProperty("api.title", "Order analytics pipeline")
-                .apiProperty("api.version", "1");
+        var api = rest("/api/orders").tag("orders").description("Orders: create, read, history, status changes");
+        api.post().id("createOrder").description("Create an order. An Idempotency-Key makes retries safe: the "
+                        + "same key and body answer the first order again (Idempotent-Replayed: true)")
+                .consumes(ApiResponses.JSON).produces(ApiResponses.JSON)
+                .type(CreateOrderRequest.class).outType(Order.class)
+                .param().name("body").type(RestParamType.body).required(true).description("The order").endParam()
+                .param().name("Idempotency-Key").type(RestParamType.header).dataType("string").required(false)
+                    .description("1 to 128 visible ASCII characters, unique per order the client means to create")
+                    .example("order-2026-11-26-0001").endParam();
+        ApiDocs.response(api, 201, "Created", Order.class)
+                .header("Location").description("The order's URL").dataType("string").endResponseHeader()
+                .header("Idempotent-Replayed").description("true when this answers an earlier request with the same "
+                        + "Idempotency-Key").dataType("string").endResponseHeader()
+                .endResponseMessage();
+        ApiDocs.problems(api, 400, 413, 415, 422, 500, 503).to("direct:order-create");
 
-        rest("/api/orders").description("Orders: create, read, history, status changes")
-                .post().description("Create an order (Idempotency-Key makes retries safe)")
-                    .produces("application/json")
-                    .param().name("Idempotency-Key").type(RestParamType.header).required(false).endParam()
-                    .to("direct:order-create")
-                .get("/{id}").description("One order").produces("application/json")
-                    .to("direct:order-get")
-                .get().description("Order history, newest first, paginated")
-                    .param().name("userId").type(RestParamType.query).required(false).endParam()
-                    .param().name("status").type(RestParamType.query).required(false).endParam()
-                    .param().name("limit").type(RestParamType.query).required(false).endParam()
-                    .param().name("pageToken").type(RestParamType.query).required(false).endParam()
-                    .produces("application/json")
-                    .to("direct:order-history")
-                .post("/{id}/status").description("Change an order's status (409 when the state machine forbids it)")
-                    .produces("application/json")
-                    .to("direct:order-status");
+        api.get("/{id}").id("getOrder").description("One order")
+                .produces(ApiResponses.JSON).outType(Order.class)
+                .param().name("id").type(RestParamType.path).dataType("string").required(true)
+                    .description("The order's id").endParam();
+        ApiDocs.response(api, 200, "The order", Order.class).endResponseMessage();
+        ApiDocs.problems(api, 404, 500, 503).to("direct:order-get");
+
+        api.get().id("listOrders").description("Order history, newest first, a page at a time")
+                .produces(ApiResponses.JSON).outType(OrderPage.class)
+                .param().name("userId").type(RestParamType.query).dataType("string").required(false)
+                    .description("Only this user's orders (1 to 64 characters)").endParam()
+                .param().name("status").type(RestParamType.query).dataType("string").required(false)
+                    .allowableValues(Arrays.stream(OrderStatus.values()).map(Enum::name).toList())
+                    .description("Only orders in this status").endParam()
+                .param().name("limit").type(RestParamType.query).dataType("integer").required(false)
+                    .defaultValue(String.valueOf(DEFAULT_PAGE))
+                    .description("Orders per page, 1 to " + MAX_PAGE).endParam()
+                .param().name("pageToken").type(RestParamType.query).dataType("string").required(false)
+                    .description("The nextPageToken of the page before").endParam();
+        ApiDocs.response(api, 200, "A page of orders", OrderPage.class).endResponseMessage();
+        ApiDocs.problems(api, 400, 500, 503).to("direct:order-history");
+
+        api.post("/{id}/status").id("changeOrderStatus")
+                .description("Move an order along its state machine: PENDING to PAID or CANCELLED, PAID to SHIPPED or "
+                        + "CANCELLED, SHIPPED to DELIVERED")
+                .consumes(ApiResponses.JSON).produces(ApiResponses.JSON)
+                .type(StatusChangeRequest.class).outType(Order.class)
+                .param().name("id").type(RestParamType.path).dataType("string").required(true)
+                    .description("The order's id").endParam()
+                .param().name("body").type(RestParamType.body).required(true).description("The new status").endParam();
+        ApiDocs.response(api, 200, "The order in its new status", Order.class).endResponseMessage();
+        ApiDocs.problems(api, 400, 404, 409, 413, 415, 500, 503).to("direct:order-status");
 
         from("direct:order-create").routeId("order-create").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::create);
@@ -101,7 +129,7 @@ public class OrderApiRoutes extends RouteBuilder {
             try {
                 status = OrderStatus.valueOf(statusParam);
             } catch (IllegalArgumentException unknown) {
-                throw ApiProblem.field("status", "must be one of " + java.util.Arrays.toString(OrderStatus.values()));
+                throw ApiProblem.field("status", "must be one of " + Arrays.toString(OrderStatus.values()));
             }
         }
         int limit = DEFAULT_PAGE;
@@ -126,10 +154,7 @@ public class OrderApiRoutes extends RouteBuilder {
             }
         }
         OrderService.Page page = orders.history(userId, status, after, limit);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("orders", page.orders());
-        body.put("nextPageToken", page.nextPageToken());
-        responses.write(e, 200, body);
+        responses.write(e, 200, new OrderPage(page.orders(), page.nextPageToken()));
     }
 
     /** Equal for a retry of the same request, whatever its formatting or key order. */

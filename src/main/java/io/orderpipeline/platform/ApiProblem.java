@@ -10,7 +10,12 @@ import java.util.Map;
  */
 public class ApiProblem extends RuntimeException {
 
-    public record FieldError(String field, String message) {
+    @io.swagger.v3.oas.annotations.media.Schema(name = "FieldError")
+    public record FieldError(
+            @io.swagger.v3.oas.annotations.media.Schema(description = "The field, as a path into the request", example = "totalAmount")
+            String field,
+            @io.swagger.v3.oas.annotations.media.Schema(description = "What is wrong with it", example = "must be at least 0.01")
+            String message) {
     }
 
     private final int status;
