@@ -1,0 +1,197 @@
+package io.orderpipeline.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.orderpipeline.platform.ApiErrorHandling;
+import io.orderpipeline.platform.ApiProblem;
+import io.orderpipeline.platform.ApiRequests;
+import io.orderpipeline.platform.ApiResponses;
+
+import jakarta.validation.Validation;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+
+/**
+ * Route-level tests of the order API's routes, with OrderService replaced by a mock and the HTTP
+ * consumer by direct: endpoints: what each route hands the service, and how it answers.
+ */
+class OrderApiRouteTest extends CamelTestSupport {
+
+    /** Configured as Spring Boot configures the app's (problem details' properties, ISO times). */
+    static final ObjectMapper JSON = Jackson2ObjectMapperBuilder.json().build();
+    static final Order ORDER = new Order("o-1", "u-1", new BigDecimal("12.50"), "USD", OrderStatus.PENDING, "1 Main St",
+            Instant.parse("2026-11-26T10:00:00Z"), Instant.parse("2026-11-26T10:00:00Z"));
+
+    final OrderService orders = mock(OrderService.class);
+
+    @Override
+    public boolean isUseAdviceWith() {
+        return true;
+    }
+
+    @Override
+    protected RoutesBuilder[] createRouteBuilders() {
+        ApiResponses responses = new ApiResponses(JSON);
+        ApiRequests requests = new ApiRequests(Validation.buildDefaultValidatorFactory().getValidator(), 16384);
+        return new RoutesBuilder[] {new ApiErrorHandling(responses), new OrderApiRoutes(orders, requests, responses)};
+    }
+
+    void start() throws Exception {
+        for (String route : List.of("order-create", "order-get", "order-history", "order-status")) {
+            AdviceWith.adviceWith(context, route, a -> a.replaceFromWith("direct:" + route));
+        }
+        context.start();
+    }
+
+    Exchange call(String route, String body, Map<String, Object> headers) {
+        return template.request("direct:" + route, e -> {
+            e.getIn().setHeaders(new java.util.HashMap<>(headers));
+            e.getIn().setBody(body);
+        });
+    }
+
+    static JsonNode json(Exchange e) throws Exception {
+        return JSON.readTree(e.getMessage().getBody(String.class));
+    }
+
+    static int status(Exchange e) {
+        return e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+    }
+
+    @Test
+    void createHandsTheServiceTheParsedRequestAndAnswers201WithTheOrdersUrl() throws Exception {
+        when(orders.create(any(), eq("key-1"), any())).thenReturn(new OrderService.Created(ORDER, false));
+        start();
+
+        Exchange e = call("order-create", "{\"userId\":\"u-1\",\"totalAmount\":12.50,\"shippingAddress\":\"1 Main St\"}",
+                Map.of(Exchange.CONTENT_TYPE, "application/json", "Idempotency-Key", "key-1"));
+
+        assertThat(status(e)).isEqualTo(201);
+        assertThat(e.getMessage().getHeader("Location")).isEqualTo("/api/orders/o-1");
+        assertThat(e.getMessage().getHeader("Idempotent-Replayed")).isNull();
+        assertThat(json(e).path("id").asText()).isEqualTo("o-1");
+        verify(orders).create(eq(new CreateOrderRequest("u-1", new BigDecimal("12.50"), "1 Main St", null)), eq("key-1"),
+                eq(OrderApiRoutes.hash(new CreateOrderRequest("u-1", new BigDecimal("12.5"), "1 Main St", null))));
+    }
+
+    @Test
+    void aReplayedCreateSaysSo() throws Exception {
+        when(orders.create(any(), any(), any())).thenReturn(new OrderService.Created(ORDER, true));
+        start();
+
+        Exchange e = call("order-create", "{\"userId\":\"u-1\",\"totalAmount\":12.50,\"shippingAddress\":\"1 Main St\"}",
+                Map.of(Exchange.CONTENT_TYPE, "application/json", "Idempotency-Key", "key-1"));
+
+        assertThat(status(e)).isEqualTo(201);
+        assertThat(e.getMessage().getHeader("Idempotent-Replayed")).isEqualTo("true");
+    }
+
+    @Test
+    void anInvalidBodyNeverReachesTheService() throws Exception {
+        start();
+
+        Exchange e = call("order-create", "{\"userId\":\"u-1\",\"totalAmount\":\"12.50\",\"shippingAddress\":\"x\"}",
+                Map.of(Exchange.CONTENT_TYPE, "application/json"));
+
+        assertThat(status(e)).isEqualTo(400);
+        assertThat(e.getMessage().getHeader(Exchange.CONTENT_TYPE)).isEqualTo(ApiErrorHandling.PROBLEM_JSON);
+        assertThat(json(e).path("errors").findValuesAsText("field")).containsExactly("totalAmount");
+        verify(orders, never()).create(any(), any(), any());
+    }
+
+    @Test
+    void aMissingOrderIsA404ProblemAndRequestHeadersAreNotEchoed() throws Exception {
+        when(orders.get("nope")).thenThrow(ApiProblem.notFound("No order with id nope"));
+        start();
+
+        Exchange e = call("order-get", null, Map.of("id", "nope", "Cookie", "secret=1"));
+
+        assertThat(status(e)).isEqualTo(404);
+        assertThat(json(e).path("detail").asText()).isEqualTo("No order with id nope");
+        assertThat(e.getMessage().getHeaders()).doesNotContainKey("Cookie");
+    }
+
+    @Test
+    void historyPassesTheFiltersAndTheCursorOnAndReturnsTheNextToken() throws Exception {
+        OrderCursor cursor = new OrderCursor(Instant.parse("2026-11-26T09:00:00Z"), "o-0");
+        when(orders.history(eq("u-1"), eq(OrderStatus.PAID), eq(cursor), eq(5)))
+                .thenReturn(new OrderService.Page(List.of(ORDER), "next-token"));
+        start();
+
+        Exchange e = call("order-history", null, Map.of("userId", "u-1", "status", "PAID", "limit", "5",
+                "pageToken", cursor.token()));
+
+        assertThat(status(e)).isEqualTo(200);
+        assertThat(json(e).path("orders").get(0).path("id").asText()).isEqualTo("o-1");
+        assertThat(json(e).path("nextPageToken").asText()).isEqualTo("next-token");
+    }
+
+    @Test
+    void historyRefusesALimitOutOfRangeBeforeAnyQuery() throws Exception {
+        start();
+
+        Exchange e = call("order-history", null, Map.of("limit", "101"));
+
+        assertThat(status(e)).isEqualTo(400);
+        assertThat(json(e).path("errors").findValuesAsText("field")).containsExactly("limit");
+        verify(orders, never()).history(any(), any(), any(), anyInt());
+    }
+
+    @Test
+    void aForbiddenStatusChangeIsA409() throws Exception {
+        when(orders.changeStatus("o-1", OrderStatus.DELIVERED))
+                .thenThrow(ApiProblem.conflict("An order in status PENDING cannot become DELIVERED"));
+        start();
+
+        Exchange e = call("order-status", "{\"status\":\"DELIVERED\"}",
+                Map.of(Exchange.CONTENT_TYPE, "application/json", "id", "o-1"));
+
+        assertThat(status(e)).isEqualTo(409);
+        assertThat(json(e).path("title").asText()).isEqualTo("Conflict");
+    }
+
+    @Test
+    void anUnreachableDatabaseIsA503WithRetryAfter() throws Exception {
+        when(orders.changeStatus(any(), any())).thenThrow(new CannotGetJdbcConnectionException("pool exhausted"));
+        start();
+
+        Exchange e = call("order-status", "{\"status\":\"PAID\"}",
+                Map.of(Exchange.CONTENT_TYPE, "application/json", "id", "o-1"));
+
+        assertThat(status(e)).isEqualTo(503);
+        assertThat(e.getMessage().getHeader("Retry-After")).isEqualTo("5");
+        assertThat(e.getMessage().getBody(String.class)).doesNotContain("pool exhausted");
+    }
+
+    @Test
+    void anUnexpectedFailureIsA500WithoutDetails() throws Exception {
+        when(orders.get(any())).thenThrow(new IllegalStateException("invariant broken in table orders"));
+        start();
+
+        Exchange e = call("order-get", null, Map.of("id", "o-1"));
+
+        assertThat(status(e)).isEqualTo(500);
+        assertThat(e.getMessage().getBody(String.class)).doesNotContain("invariant", "Exception");
+    }
+}
