@@ -41,14 +41,14 @@ local-clean: ## Stop the local stack and delete its data
 demo: ## The whole pipeline with sample traffic: stack, app, load, reconciliation, then where to look
 	@scripts/demo.sh
 
-.PHONY: build run test load reconcile relay-latency bench chaos chdb compose-check init-mysql-sql
+.PHONY: build run test load reconcile relay-latency bench chaos chdb openapi-lint compose-check init-mysql-sql
 build: ## Compile and package the app (no tests)
 	$(MVN) -q -DskipTests package
 
 run: local-up ## Run the app on :8080 against the local stack, in the foreground
 	$(MVN) -q spring-boot:run
 
-test: chdb ## Every test against real services: mvn verify on the local stack (started and stopped if it was down), then make chaos --short
+test: chdb openapi-lint ## Every test against real services: mvn verify on the local stack (started and stopped if it was down), then make chaos --short
 	@$(LOCAL)/ensure-packages.sh chromium chromium-driver
 	@set -u; \
 	was_up=no; $(LOCAL)/stack.sh status >/dev/null 2>&1 && was_up=yes; \
@@ -83,6 +83,11 @@ chaos: ## Reliability suite: crashes, outages, poison, two instances, hostile in
 chdb: scripts/chdb/node_modules/.installed ## Install chdb (a current ClickHouse engine) for the SQL checks
 scripts/chdb/node_modules/.installed: scripts/chdb/package.json scripts/chdb/package-lock.json
 	cd scripts/chdb && npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+openapi-lint: scripts/openapi/node_modules/.installed ## Install Redocly CLI, the third-party validator ApiDocumentIT runs on the served OpenAPI document
+scripts/openapi/node_modules/.installed: scripts/openapi/package.json scripts/openapi/package-lock.json
+	cd scripts/openapi && npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 compose-check: ## Validate docker-compose.yml (needs no Docker engine)
