@@ -91,16 +91,18 @@ public class OrderApiRoutes extends RouteBuilder {
         ApiDocs.problems(api, 400, 404, 409, 413, 415, 500, 503).to("direct:order-status");
 
         from("direct:order-create").routeId("order-create").routeConfigurationId(ApiErrorHandling.ID)
+                .process(e -> requests.bound(e, CreateOrderRequest.class))
+                .to("bean-validator:create-order")
                 .process(this::create);
         from("direct:order-get").routeId("order-get").routeConfigurationId(ApiErrorHandling.ID)
                 .process(e -> responses.write(e, 200, orders.get(e.getIn().getHeader("id", String.class))));
         from("direct:order-history").routeId("order-history").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::history);
         from("direct:order-status").routeId("order-status").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> {
-                    StatusChangeRequest change = requests.read(e, StatusChangeRequest.class);
-                    responses.write(e, 200, orders.changeStatus(e.getIn().getHeader("id", String.class), change.status()));
-                });
+                .process(e -> requests.bound(e, StatusChangeRequest.class))
+                .to("bean-validator:status-change")
+                .process(e -> responses.write(e, 200, orders.changeStatus(e.getIn().getHeader("id", String.class),
+                        e.getIn().getBody(StatusChangeRequest.class).status())));
     }
 
     private void create(Exchange e) throws Exception {
@@ -108,7 +110,7 @@ public class OrderApiRoutes extends RouteBuilder {
         if (key != null && (key.isBlank() || key.length() > 128 || !key.matches("[\\x21-\\x7E]+"))) {
             throw ApiProblem.badRequest("Idempotency-Key must be 1 to 128 visible ASCII characters", java.util.List.of());
         }
-        CreateOrderRequest request = requests.read(e, CreateOrderRequest.class);
+        CreateOrderRequest request = e.getIn().getBody(CreateOrderRequest.class);
         OrderService.Created created = orders.create(request, key, hash(request));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Location", "/api/orders/" + created.order().id());

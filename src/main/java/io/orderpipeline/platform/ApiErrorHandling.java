@@ -2,7 +2,10 @@ package io.orderpipeline.platform;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JacksonException;
+
 import org.apache.camel.Exchange;
+import org.apache.camel.component.bean.validator.BeanValidationException;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +40,16 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         routeConfiguration(ID)
                 .onException(ApiProblem.class).handled(true)
-                    .process(e -> {
-                        ApiProblem p = e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiProblem.class);
-                        write(e, p.status(), p.title(), p.getMessage(), p.extra(), Map.of());
-                    })
+                    .process(e -> problem(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiProblem.class)))
+                .end()
+                // The REST binding could not parse the body.
+                .onException(JacksonException.class).handled(true)
+                    .process(e -> problem(e, ApiRequests.unreadable(e, e.getProperty(Exchange.EXCEPTION_CAUGHT,
+                            JacksonException.class))))
+                .end()
+                .onException(BeanValidationException.class).handled(true)
+                    .process(e -> problem(e, ApiRequests.invalid(e.getProperty(Exchange.EXCEPTION_CAUGHT,
+                            BeanValidationException.class).getConstraintViolations())))
                 .end()
                 .onException(CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
                         DataAccessResourceFailureException.class, QueryTimeoutException.class,
@@ -62,6 +71,10 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                         write(e, 500, "Internal error", "The request could not be completed.", Map.of(), Map.of());
                     })
                 .end();
+    }
+
+    private void problem(Exchange exchange, ApiProblem p) throws Exception {
+        write(exchange, p.status(), p.title(), p.getMessage(), p.extra(), Map.of());
     }
 
     private void write(Exchange exchange, int status, String title, String detail, Map<String, Object> extra,

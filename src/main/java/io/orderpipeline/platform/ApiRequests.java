@@ -1,7 +1,5 @@
 package io.orderpipeline.platform;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -25,27 +23,24 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
 
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a JSON request body strictly (right content type, bounded size, no unknown fields, no
- * strings where numbers belong) and validates it with Bean Validation. Every refusal is an
- * ApiProblem naming the field, in words a client can act on.
+ * What the API asks of a request body beyond Camel's REST binding: the strict JSON reader the
+ * binding parses with (no unknown fields, no strings where numbers belong, BigDecimal amounts,
+ * bounded numbers and nesting), the content type, and refusals in words a client can act on, each
+ * an ApiProblem naming the field. The size limit comes before (ApiBodyLimit), Bean Validation after
+ * (the bean-validator endpoint).
  */
 @Component
 public class ApiRequests {
 
     private final ObjectMapper strict;
-    private final Validator validator;
-    private final int maxBodyBytes;
 
-    public ApiRequests(Validator validator, @Value("${app.api.max-body-bytes:16384}") int maxBodyBytes) {
-        this.validator = validator;
-        this.maxBodyBytes = maxBodyBytes;
+    public ApiRequests(@Value("${app.api.max-body-bytes:16384}") int maxBodyBytes) {
         this.strict = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -63,69 +58,58 @@ public class ApiRequests {
                 .maxNumberLength(64).maxStringLength(maxBodyBytes).maxNestingDepth(16).build());
     }
 
-    public <T> T read(Exchange exchange, Class<T> type) {
-        requireJson(exchange);
-        byte[] body = body(exchange);
-        if (body.length == 0) {
-            throw ApiProblem.badRequest("The request has no body; a JSON object is expected", List.of());
-        }
-        T value;
-        try {
-            value = strict.readValue(body, type);
-        } catch (JacksonException e) {
-            throw describe(e);
-        } catch (IOException e) {
-            throw ApiProblem.badRequest("The request body could not be read", List.of());
-        }
-        if (value == null) {
-            throw ApiProblem.badRequest("A JSON object is expected, not null", List.of());
-        }
-        validate(value);
-        return value;
+    /** The JSON reader the REST binding parses request bodies with (bound as apiRequestJson). */
+    public ObjectMapper strictMapper() {
+        return strict;
     }
 
-    public <T> void validate(T value) {
-        Set<ConstraintViolation<T>> violations = validator.validate(value);
-        if (!violations.isEmpty()) {
-            List<ApiProblem.FieldError> fields = violations.stream()
-                    .map(v -> new ApiProblem.FieldError(v.getPropertyPath().toString(), v.getMessage()))
-                    .sorted(Comparator.comparing(ApiProblem.FieldError::field))
-                    .toList();
-            throw ApiProblem.badRequest(fields.stream().map(f -> f.field() + " " + f.message())
-                    .collect(Collectors.joining("; ")), fields);
+    /**
+     * The body the REST binding parsed, once its content type is checked. By hand because the
+     * binding parses any content type as JSON when the binding mode is json, and passes an empty
+     * body on unparsed (RestBindingAdvice.unmarshal in camel-support 4.17).
+     */
+    public <T> T bound(Exchange exchange, Class<T> type) {
+        requireJson(exchange);
+        Object body = exchange.getIn().getBody();
+        if (!type.isInstance(body)) {
+            throw ApiProblem.badRequest("The request has no body; a JSON object is expected", List.of());
         }
+        return type.cast(body);
+    }
+
+    /** Bean Validation's findings (the bean-validator endpoint's) as a problem naming each field. */
+    public static ApiProblem invalid(Set<? extends ConstraintViolation<?>> violations) {
+        List<ApiProblem.FieldError> fields = violations.stream()
+                .map(v -> new ApiProblem.FieldError(v.getPropertyPath().toString(), v.getMessage()))
+                .sorted(Comparator.comparing(ApiProblem.FieldError::field))
+                .toList();
+        return ApiProblem.badRequest(fields.stream().map(f -> f.field() + " " + f.message())
+                .collect(Collectors.joining("; ")), fields);
+    }
+
+    /** A request whose body the binding could not parse: 415 when it was not JSON to begin with. */
+    public static ApiProblem unreadable(Exchange exchange, JacksonException e) {
+        if (!isJson(exchange)) {
+            return unsupportedType(exchange);
+        }
+        return describe(e);
+    }
+
+    private static boolean isJson(Exchange exchange) {
+        String type = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+        return type != null && type.split(";")[0].trim().equalsIgnoreCase("application/json");
+    }
+
+    private static ApiProblem unsupportedType(Exchange exchange) {
+        String type = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+        return new ApiProblem(415, "Unsupported media type",
+                "Content-Type must be application/json" + (type == null ? "" : ", not " + type));
     }
 
     private void requireJson(Exchange exchange) {
-        String type = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
-        String mediaType = type == null ? "" : type.split(";")[0].trim().toLowerCase();
-        if (!mediaType.equals("application/json")) {
-            throw new ApiProblem(415, "Unsupported media type",
-                    "Content-Type must be application/json" + (type == null ? "" : ", not " + type));
+        if (!isJson(exchange)) {
+            throw unsupportedType(exchange);
         }
-    }
-
-    private byte[] body(Exchange exchange) {
-        Long declared = exchange.getIn().getHeader("Content-Length", Long.class);
-        if (declared != null && declared > maxBodyBytes) {
-            throw tooLarge();
-        }
-        try (InputStream in = exchange.getIn().getBody(InputStream.class)) {
-            if (in == null) {
-                return new byte[0];
-            }
-            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw ApiProblem.badRequest("The request body could not be read", List.of());
-        }
-    }
-
-    private ApiProblem tooLarge() {
-        return new ApiProblem(413, "Payload too large", "The request body is larger than " + maxBodyBytes + " bytes");
     }
 
     private static ApiProblem describe(JacksonException e) {
