@@ -11,52 +11,31 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.orderpipeline.platform.ApiErrorHandling;
-import io.orderpipeline.platform.ApiResponses;
+import io.orderpipeline.platform.ApiRouteTestSupport;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
-import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 
 /** Route-level tests of the analytics API's routes, with the ClickHouse queries replaced by mocks. */
-class AnalyticsApiRouteTest extends CamelTestSupport {
+class AnalyticsApiRouteTest extends ApiRouteTestSupport {
 
-    static final ObjectMapper JSON = Jackson2ObjectMapperBuilder.json().build();
     static final List<String> ROUTES = List.of("analytics-daily", "analytics-hourly", "analytics-status",
             "analytics-summary", "analytics-reconcile");
 
     final AnalyticsQueries queries = mock(AnalyticsQueries.class);
 
     @Override
-    public boolean isUseAdviceWith() {
-        return true;
-    }
-
-    @Override
     protected RoutesBuilder[] createRouteBuilders() {
-        ApiResponses responses = new ApiResponses(JSON);
         return new RoutesBuilder[] {new ApiErrorHandling(responses),
             new AnalyticsApiRoutes(queries, mock(Reconciliation.class), responses)};
     }
 
     Exchange call(String route, Map<String, Object> headers) throws Exception {
-        for (String r : ROUTES) {
-            AdviceWith.adviceWith(context, r, a -> a.replaceFromWith("direct:" + r));
-        }
-        context.start();
-        return template.request("direct:" + route, e -> e.getIn().setHeaders(new java.util.HashMap<>(headers)));
-    }
-
-    /** The answer as the client would read it: a success is an object the binding writes, a problem a string. */
-    static JsonNode json(Exchange e) throws Exception {
-        Object body = e.getMessage().getBody();
-        return body instanceof String text ? JSON.readTree(text) : JSON.valueToTree(body);
+        startWithDirectInputs(ROUTES);
+        return call(route, null, headers);
     }
 
     @Test

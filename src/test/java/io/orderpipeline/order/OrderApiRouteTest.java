@@ -14,70 +14,35 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.orderpipeline.platform.ApiErrorHandling;
 import io.orderpipeline.platform.ApiProblem;
 import io.orderpipeline.platform.ApiRequests;
-import io.orderpipeline.platform.ApiResponses;
+import io.orderpipeline.platform.ApiRouteTestSupport;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
-import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * Route-level tests of the order API's routes, with OrderService replaced by a mock and the HTTP
  * consumer by direct: endpoints: what each route hands the service, and how it answers.
  */
-class OrderApiRouteTest extends CamelTestSupport {
+class OrderApiRouteTest extends ApiRouteTestSupport {
 
-    /** Configured as Spring Boot configures the app's (problem details' properties, ISO times). */
-    static final ObjectMapper JSON = Jackson2ObjectMapperBuilder.json().build();
     static final Order ORDER = new Order("o-1", "u-1", new BigDecimal("12.50"), "USD", OrderStatus.PENDING, "1 Main St",
             Instant.parse("2026-11-26T10:00:00Z"), Instant.parse("2026-11-26T10:00:00Z"));
 
     final OrderService orders = mock(OrderService.class);
 
     @Override
-    public boolean isUseAdviceWith() {
-        return true;
-    }
-
-    @Override
     protected RoutesBuilder[] createRouteBuilders() {
-        ApiResponses responses = new ApiResponses(JSON);
-        ApiRequests requests = new ApiRequests(16384);
-        return new RoutesBuilder[] {new ApiErrorHandling(responses), new OrderApiRoutes(orders, requests, responses)};
+        return new RoutesBuilder[] {new ApiErrorHandling(responses), new OrderApiRoutes(orders, new ApiRequests(16384), responses)};
     }
 
     void start() throws Exception {
-        for (String route : List.of("order-create", "order-get", "order-history", "order-status")) {
-            AdviceWith.adviceWith(context, route, a -> a.replaceFromWith("direct:" + route));
-        }
-        context.start();
-    }
-
-    /** As the REST binding hands a route its request: the body parsed into the operation's type. */
-    Exchange call(String route, Object body, Map<String, Object> headers) {
-        return template.request("direct:" + route, e -> {
-            e.getIn().setHeaders(new java.util.HashMap<>(headers));
-            e.getIn().setBody(body);
-        });
-    }
-
-    /** The answer as the client would read it: a success is an object the binding writes, a problem a string. */
-    static JsonNode json(Exchange e) throws Exception {
-        Object body = e.getMessage().getBody();
-        return body instanceof String text ? JSON.readTree(text) : JSON.valueToTree(body);
-    }
-
-    static int status(Exchange e) {
-        return e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        startWithDirectInputs(List.of("order-create", "order-get", "order-history", "order-status"));
     }
 
     @Test
