@@ -37,8 +37,12 @@ public class ViewKeeper {
 
     private static final Logger log = LoggerFactory.getLogger(ViewKeeper.class);
 
-    /** One view: how to read it, how to recompute it from orders_analytics, and how to correct it. */
-    record View(String name, String actual, String expected, String columns, boolean unsignedCount, boolean revenue) {
+    /**
+     * One view: how to read it, how to recompute it from orders_analytics, and how to correct it.
+     * A sales view (revenue) keys by time and keeps an unsigned count; the status view keys by
+     * day/status and keeps a signed one.
+     */
+    record View(String name, String actual, String expected, String columns, boolean revenue) {
     }
 
     /** A key's figures: orders (or the status count) and revenue, and when its newest row arrived. */
@@ -55,13 +59,13 @@ public class ViewKeeper {
                             + "WHERE order_date >= today() - %d GROUP BY order_date",
                     "SELECT toString(toDate(created)), count(), toString(sum(amount)), max(last) FROM (" + DEDUPLICATED
                             + ") WHERE type = 'OrderCreated' GROUP BY toDate(created)",
-                    "order_date, order_count, total_revenue", true, true),
+                    "order_date, order_count, total_revenue", true),
             new View("hourly_sales_mv",
                     "SELECT formatDateTime(order_hour, '%%Y-%%m-%%d %%H:00:00'), sum(order_count), toString(sum(total_revenue)) "
                             + "FROM analytics.hourly_sales_mv WHERE order_hour >= toDateTime(today() - %d) GROUP BY order_hour",
                     "SELECT formatDateTime(toStartOfHour(created), '%%Y-%%m-%%d %%H:00:00'), count(), toString(sum(amount)), "
                             + "max(last) FROM (" + DEDUPLICATED + ") WHERE type = 'OrderCreated' GROUP BY toStartOfHour(created)",
-                    "order_hour, order_count, total_revenue", true, true),
+                    "order_hour, order_count, total_revenue", true),
             new View("order_status_mv",
                     "SELECT concat(toString(order_date), '/', status), sum(order_count), '0' FROM analytics.order_status_mv "
                             + "WHERE order_date >= today() - %d GROUP BY order_date, status",
@@ -69,11 +73,11 @@ public class ViewKeeper {
                             + "SELECT toDate(created) AS d, st AS s, toInt64(1) AS delta, last FROM (" + DEDUPLICATED + ") "
                             + "UNION ALL SELECT toDate(created) AS d, prev AS s, toInt64(-1) AS delta, last FROM ("
                             + DEDUPLICATED + ") WHERE prev != '') GROUP BY d, s",
-                    "order_date, status, order_count", false, false));
+                    "order_date, status, order_count", false));
 
     private final ClickHouseHttp clickhouse;
     private final ClickHouseSchema schema;
-    private final MeterRegistry meters;
+    private final Map<String, Counter> repairs = new HashMap<>();
     private final long settleMs;
     private final int days;
 
@@ -81,10 +85,10 @@ public class ViewKeeper {
                       @Value("${app.keeper.settle:2m}") java.time.Duration settle, @Value("${app.keeper.days:31}") int days) {
         this.clickhouse = clickhouse;
         this.schema = schema;
-        this.meters = meters;
         this.settleMs = settle.toMillis();
         this.days = days;
-        VIEWS.forEach(v -> repairs(v.name()));
+        VIEWS.forEach(v -> repairs.put(v.name(), Counter.builder("pipeline.view.repairs").tag("view", v.name())
+                .description("Correction rows the view keeper wrote").register(meters)));
     }
 
     /** One pass over the three views. @return corrections written */
@@ -101,8 +105,8 @@ public class ViewKeeper {
 
     private int check(View view) {
         // The view first, then the table: an insert that reached the view by now reached the table before.
-        Map<String, Figures> actual = read(String.format(view.actual(), days), false);
-        Map<String, Figures> expected = read(String.format(view.expected(), days, days), true);
+        Map<String, Figures> actual = read(String.format(view.actual(), days));
+        Map<String, Figures> expected = read(String.format(view.expected(), days, days));
         long settledBefore = System.currentTimeMillis() - settleMs;
         int repaired = 0;
         for (String key : union(actual, expected)) {
@@ -122,7 +126,7 @@ public class ViewKeeper {
                     view.revenue() ? (revenue.signum() >= 0 ? "+" : "") + revenue.toPlainString() : "",
                     have.count(), view.revenue() ? " / " + have.revenue().toPlainString() : "",
                     want.count(), view.revenue() ? " / " + want.revenue().toPlainString() : "");
-            repairs(view.name()).increment();
+            repairs.get(view.name()).increment();
             repaired++;
         }
         return repaired;
@@ -132,13 +136,12 @@ public class ViewKeeper {
     private void correct(View view, String key, long count, BigDecimal revenue) {
         // order_count is UInt64 in the sales views: a negative difference is written as its two's
         // complement, which sum() (unsigned, wrapping) turns back into a subtraction.
-        String n = view.unsignedCount() ? Long.toUnsignedString(count) : Long.toString(count);
         String values;
-        if (view.name().equals("order_status_mv")) {
-            String[] dayStatus = key.split("/", 2);
-            values = "('" + dayStatus[0] + "', '" + dayStatus[1] + "', " + n + ")";
+        if (view.revenue()) {
+            values = "('" + key + "', " + Long.toUnsignedString(count) + ", " + revenue.toPlainString() + ")";
         } else {
-            values = "('" + key + "', " + n + ", " + revenue.toPlainString() + ")";
+            String[] dayStatus = key.split("/", 2);
+            values = "('" + dayStatus[0] + "', '" + dayStatus[1] + "', " + count + ")";
         }
         // A current ClickHouse would take two equal corrections for one retried block: each its own token.
         String settings = schema.deduplicatesInserts()
@@ -146,7 +149,8 @@ public class ViewKeeper {
         clickhouse.execute("INSERT INTO analytics." + view.name() + " (" + view.columns() + ")" + settings + " VALUES " + values);
     }
 
-    private Map<String, Figures> read(String sql, boolean withLastIngest) {
+    /** Key, count, revenue and, for a recomputation, the newest row's ingest time. */
+    private Map<String, Figures> read(String sql) {
         Map<String, Figures> out = new HashMap<>();
         for (String line : clickhouse.query(sql).split("\n")) {
             if (line.isBlank()) {
@@ -155,14 +159,9 @@ public class ViewKeeper {
             String[] f = line.split("\t");
             // sum() of an unsigned column wraps: a net figure below zero (never expected) reads back negative.
             out.put(f[0], new Figures(Long.parseUnsignedLong(f[1].startsWith("-") ? f[1].substring(1) : f[1])
-                    * (f[1].startsWith("-") ? -1 : 1), new BigDecimal(f[2]), withLastIngest ? Long.parseLong(f[3]) : 0));
+                    * (f[1].startsWith("-") ? -1 : 1), new BigDecimal(f[2]), f.length > 3 ? Long.parseLong(f[3]) : 0));
         }
         return out;
-    }
-
-    private Counter repairs(String view) {
-        return Counter.builder("pipeline.view.repairs").tag("view", view)
-                .description("Correction rows the view keeper wrote").register(meters);
     }
 
     private static List<String> union(Map<String, ?> a, Map<String, ?> b) {

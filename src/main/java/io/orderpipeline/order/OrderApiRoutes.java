@@ -91,7 +91,7 @@ public class OrderApiRoutes extends RouteBuilder {
         ApiDocs.problems(api, 400, 404, 409, 413, 415, 500, 503).to("direct:order-status");
 
         from("direct:order-create").routeId("order-create").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> requests.bound(e, CreateOrderRequest.class))
+                .process(e -> requests.requireBody(e, CreateOrderRequest.class))
                 .to("bean-validator:create-order")
                 .process(this::create);
         from("direct:order-get").routeId("order-get").routeConfigurationId(ApiErrorHandling.ID)
@@ -99,7 +99,7 @@ public class OrderApiRoutes extends RouteBuilder {
         from("direct:order-history").routeId("order-history").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::history);
         from("direct:order-status").routeId("order-status").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> requests.bound(e, StatusChangeRequest.class))
+                .process(e -> requests.requireBody(e, StatusChangeRequest.class))
                 .to("bean-validator:status-change")
                 .process(e -> responses.write(e, 200, orders.changeStatus(e.getIn().getHeader("id", String.class),
                         e.getIn().getBody(StatusChangeRequest.class).status())));
@@ -155,8 +155,7 @@ public class OrderApiRoutes extends RouteBuilder {
                 throw ApiProblem.field("pageToken", "is not a token this API gave out");
             }
         }
-        OrderService.Page page = orders.history(userId, status, after, limit);
-        responses.write(e, 200, new OrderPage(page.orders(), page.nextPageToken()));
+        responses.write(e, 200, orders.history(userId, status, after, limit));
     }
 
     /** Equal for a retry of the same request, whatever its formatting or key order. */

@@ -30,8 +30,6 @@ public class OrderService {
     public record Created(Order order, boolean replayed) {
     }
 
-    public record Page(List<Order> orders, String nextPageToken) {
-    }
 
     private final OrderStore orders;
     private final OutboxWriter outbox;
@@ -83,13 +81,13 @@ public class OrderService {
         return orders.find(id).orElseThrow(() -> ApiProblem.notFound("No order with id " + id));
     }
 
-    public Page history(String userId, OrderStatus status, OrderCursor after, int limit) {
+    public OrderPage history(String userId, OrderStatus status, OrderCursor after, int limit) {
         List<Order> page = orders.page(userId, status, after, limit + 1);
         if (page.size() <= limit) {
-            return new Page(page, null);
+            return new OrderPage(page, null);
         }
         Order last = page.get(limit - 1);
-        return new Page(page.subList(0, limit), new OrderCursor(last.createdAt(), last.id()).token());
+        return new OrderPage(page.subList(0, limit), new OrderCursor(last.createdAt(), last.id()).token());
     }
 
     /** Locks the order row, so concurrent changes of one order run one after the other. */

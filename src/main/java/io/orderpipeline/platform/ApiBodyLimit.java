@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,14 +63,8 @@ public class ApiBodyLimit extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE,
-                "The request body is larger than " + maxBodyBytes + " bytes");
-        problem.setTitle("Payload too large");
-        try {
-            problem.setInstance(URI.create(request.getRequestURI()));
-        } catch (IllegalArgumentException notAUri) {
-            // left out rather than echoed
-        }
+        ProblemDetail problem = ApiErrorHandling.problem(413, "Payload too large",
+                "The request body is larger than " + maxBodyBytes + " bytes", request.getRequestURI());
         response.setStatus(413);
         response.setContentType(ApiErrorHandling.PROBLEM_JSON);
         // The client may still be sending: say the connection ends here rather than read the rest.

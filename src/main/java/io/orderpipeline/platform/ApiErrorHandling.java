@@ -73,23 +73,28 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                 .end();
     }
 
+    /** A problem document; the request path as its instance, unless it is no valid URI (then left out, not echoed). */
+    static ProblemDetail problem(int status, String title, String detail, String path) {
+        ProblemDetail problem = ProblemDetail.forStatus(status);
+        problem.setTitle(title);
+        problem.setDetail(detail);
+        if (path != null) {
+            try {
+                problem.setInstance(java.net.URI.create(path.startsWith("/") ? path : "/" + path));
+            } catch (IllegalArgumentException notAUri) {
+                // left out
+            }
+        }
+        return problem;
+    }
+
     private void problem(Exchange exchange, ApiProblem p) throws Exception {
         write(exchange, p.status(), p.title(), p.getMessage(), p.extra(), Map.of());
     }
 
     private void write(Exchange exchange, int status, String title, String detail, Map<String, Object> extra,
                        Map<String, String> headers) throws Exception {
-        ProblemDetail problem = ProblemDetail.forStatus(status);
-        problem.setTitle(title);
-        problem.setDetail(detail);
-        String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
-        if (path != null) {
-            try {
-                problem.setInstance(java.net.URI.create(path.startsWith("/") ? path : "/" + path));
-            } catch (IllegalArgumentException notAUri) {
-                // a path that is no valid URI is left out rather than echoed
-            }
-        }
+        ProblemDetail problem = problem(status, title, detail, exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class));
         extra.forEach(problem::setProperty);
         responses.write(exchange, status, PROBLEM_JSON, problem, headers);
     }

@@ -64,17 +64,17 @@ public class ApiRequests {
     }
 
     /**
-     * The body the REST binding parsed, once its content type is checked. By hand because the
-     * binding parses any content type as JSON when the binding mode is json, and passes an empty
-     * body on unparsed (RestBindingAdvice.unmarshal in camel-support 4.17).
+     * Refuses a request whose body the REST binding did not parse into the type, or that was not
+     * sent as JSON. By hand because the binding parses any content type as JSON when the binding
+     * mode is json, and passes an empty body on unparsed (RestBindingAdvice.unmarshal, camel-support 4.17).
      */
-    public <T> T bound(Exchange exchange, Class<T> type) {
-        requireJson(exchange);
-        Object body = exchange.getIn().getBody();
-        if (!type.isInstance(body)) {
+    public void requireBody(Exchange exchange, Class<?> type) {
+        if (!isJson(exchange)) {
+            throw unsupportedType(exchange);
+        }
+        if (!type.isInstance(exchange.getIn().getBody())) {
             throw ApiProblem.badRequest("The request has no body; a JSON object is expected", List.of());
         }
-        return type.cast(body);
     }
 
     /** Bean Validation's findings (the bean-validator endpoint's) as a problem naming each field. */
@@ -104,12 +104,6 @@ public class ApiRequests {
         String type = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
         return new ApiProblem(415, "Unsupported media type",
                 "Content-Type must be application/json" + (type == null ? "" : ", not " + type));
-    }
-
-    private void requireJson(Exchange exchange) {
-        if (!isJson(exchange)) {
-            throw unsupportedType(exchange);
-        }
     }
 
     private static ApiProblem describe(JacksonException e) {

@@ -47,7 +47,7 @@ public class ClickHouseHttp {
     private final Duration insertTimeout;
 
     public ClickHouseHttp(ClickHouseProperties props) {
-        this.insertTimeout = props.insertTimeout() == null ? Duration.ofSeconds(60) : props.insertTimeout();
+        this.insertTimeout = props.insertTimeout();
         this.base = URI.create(props.httpUrl().endsWith("/") ? props.httpUrl() : props.httpUrl() + "/");
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (props.username() + ":" + (props.password() == null ? "" : props.password())).getBytes(StandardCharsets.UTF_8));
@@ -71,8 +71,12 @@ public class ClickHouseHttp {
 
     /** The server's version, e.g. [18, 16, 1] or [25, 8, 3]. */
     public int[] version() {
-        String v = query("SELECT version()").strip();
-        return java.util.Arrays.stream(v.split("\\.")).limit(3).mapToInt(Integer::parseInt).toArray();
+        return parseVersion(query("SELECT version()"));
+    }
+
+    /** "25.8.3.1" as [25, 8, 3]. */
+    public static int[] parseVersion(String version) {
+        return java.util.Arrays.stream(version.strip().split("\\.")).limit(3).mapToInt(Integer::parseInt).toArray();
     }
 
     /** True when the server is at least major.minor. */

@@ -60,8 +60,13 @@ public class ClickHouseSchema implements SmartLifecycle {
 
     private final ClickHouseHttp clickhouse;
     private final ClickHouseProperties props;
-    private volatile boolean applied;
+    /** The versions recorded as applied: empty until the schema is up to date. */
     private volatile Set<Integer> done = Set.of();
+    /** The scripts, read once (apply is retried while ClickHouse is away); a second read in a race is harmless. */
+    private volatile Scripts scripts;
+
+    private record Scripts(String base, List<Migration> later) {
+    }
     private volatile ScheduledExecutorService retry;
     private volatile boolean running;
 
@@ -72,7 +77,7 @@ public class ClickHouseSchema implements SmartLifecycle {
 
     /** True once the schema is up to date with what this server supports. */
     public boolean isApplied() {
-        return applied;
+        return !done.isEmpty();
     }
 
     /**
@@ -93,8 +98,11 @@ public class ClickHouseSchema implements SmartLifecycle {
      * it on chdb, and on a scratch database of the local server).
      */
     public void applyTo(UnaryOperator<String> query, java.util.function.Consumer<String> execute, int[] version) {
-        String base = read(props.schemaLocation());
-        List<Migration> later = migrations();
+        if (scripts == null) {
+            scripts = new Scripts(read(props.schemaLocation()), migrations());
+        }
+        String base = scripts.base();
+        List<Migration> later = scripts.later();
         statements(base).forEach(execute);
         execute.accept("CREATE TABLE IF NOT EXISTS analytics.schema_migrations (version UInt32, name String, "
                 + "applied_at DateTime) ENGINE = MergeTree() ORDER BY version");
@@ -124,7 +132,6 @@ public class ClickHouseSchema implements SmartLifecycle {
             log.info("ClickHouse migration {} ({}) applied", m.version(), m.name());
         }
         done = Set.copyOf(recorded);
-        applied = true;
     }
 
     private static void record(java.util.function.Consumer<String> execute, int version, String name) {
@@ -162,7 +169,7 @@ public class ClickHouseSchema implements SmartLifecycle {
     }
 
     /** The migrations after version 1, in order. */
-    public List<Migration> migrations() {
+    private List<Migration> migrations() {
         try {
             List<Migration> found = new ArrayList<>();
             for (Resource r : new PathMatchingResourcePatternResolver().getResources(props.migrations())) {

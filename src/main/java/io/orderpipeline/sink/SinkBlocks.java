@@ -119,7 +119,7 @@ public class SinkBlocks {
             String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
             int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
             byPartition.computeIfAbsent(new TopicPartition(topic, partition), k -> new ArrayList<>())
-                    .add(new SinkRecord(topic, partition, m.getHeader(KafkaConstants.OFFSET, Long.class),
+                    .add(new SinkRecord(partition, m.getHeader(KafkaConstants.OFFSET, Long.class),
                             m.getHeader(KafkaConstants.KEY, String.class), m.getBody(String.class)));
         }
         if (offsets == null) {

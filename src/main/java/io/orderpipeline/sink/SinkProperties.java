@@ -8,10 +8,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /** The ClickHouse sink's settings (application.yml, app.sink); the route reads them as placeholders. */
 @ConfigurationProperties("app.sink")
 public record SinkProperties(
-        @DefaultValue("camel") String mode,
         @DefaultValue("5s") Duration commitTimeout) {
-
-    public boolean enabled() {
-        return "camel".equalsIgnoreCase(mode);
-    }
 }

@@ -1,5 +1,5 @@
 package io.orderpipeline.sink;
 
-/** One consumed record of analytics.orders: where it is on the topic, its key and its JSON value. */
-public record SinkRecord(String topic, int partition, long offset, String key, String value) {
+/** One consumed record of analytics.orders: where it is in its partition, its key and its JSON value. */
+public record SinkRecord(int partition, long offset, String key, String value) {
 }

@@ -290,8 +290,7 @@ class AnalyticsPipelineIT {
         try {
             admin.execute("INSERT INTO analytics.test_failing_users VALUES ('" + user + "')");
             String id = create(user, "12.34");
-            await().atMost(DEADLINE).until(() -> clickhouse.queryForObject(
-                    "SELECT count() FROM analytics.orders_analytics WHERE order_id = ?", Long.class, id) > 0);
+            awaitInClickHouse(id, 1);
             // The server recovers (here: the view stops failing); the sink's retry finds the event in the table.
             admin.execute("TRUNCATE TABLE analytics.test_failing_users");
         } finally {
@@ -309,8 +308,7 @@ class AnalyticsPipelineIT {
         io.orderpipeline.ClickHouseThroughProxy.proxy().deliverLate("INSERT+INTO+analytics.orders_analytics", Duration.ofSeconds(6));
         String id = create("late-insert", "23.45");
 
-        await().atMost(DEADLINE).until(() -> clickhouse.queryForObject(
-                "SELECT count() FROM analytics.orders_analytics WHERE order_id = ?", Long.class, id) > 1);
+        awaitInClickHouse(id, 2);
         awaitExact();
         // 18.16 recognises no retried insert: the views are put right by the keeper. (A current
         // ClickHouse drops the late copy by its token: ClickHouseSchemaIT proves that on chdb.)

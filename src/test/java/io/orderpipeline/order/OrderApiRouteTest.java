@@ -113,7 +113,7 @@ class OrderApiRouteTest extends ApiRouteTestSupport {
     void historyPassesTheFiltersAndTheCursorOnAndReturnsTheNextToken() throws Exception {
         OrderCursor cursor = new OrderCursor(Instant.parse("2026-11-26T09:00:00Z"), "o-0");
         when(orders.history(eq("u-1"), eq(OrderStatus.PAID), eq(cursor), eq(5)))
-                .thenReturn(new OrderService.Page(List.of(ORDER), "next-token"));
+                .thenReturn(new OrderPage(List.of(ORDER), "next-token"));
         start();
 
         Exchange e = call("order-history", null, Map.of("userId", "u-1", "status", "PAID", "limit", "5",

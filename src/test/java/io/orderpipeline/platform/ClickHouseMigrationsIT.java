@@ -68,8 +68,7 @@ class ClickHouseMigrationsIT {
         String before = figures(chdb::query);
 
         ClickHouseSchema schema = schema();
-        int[] version = java.util.Arrays.stream(chdb.query("SELECT version()").strip().split("\\.")).limit(3)
-                .mapToInt(Integer::parseInt).toArray();
+        int[] version = ClickHouseHttp.parseVersion(chdb.query("SELECT version()"));
         schema.applyTo(renamed(chdb::query), sql -> chdb.execute(renamed(sql)), version);
 
         assertThat(figures(chdb::query)).isEqualTo(before);

@@ -38,7 +38,7 @@ public final class LocalStack {
     public static ClickHouseHttp clickHouseHttp(String user, String password) {
         return new ClickHouseHttp(new ClickHouseProperties(null,
                 "http://" + env("CLICKHOUSE_HOST", "127.0.0.1") + ":" + env("CLICKHOUSE_HTTP_PORT", "8123"),
-                user, password, false, null, null, null, null));
+                user, password, false, null, null, null, java.time.Duration.ofSeconds(60)));
     }
 
     /** ClickHouse over HTTP as admin: scratch databases and anything outside analytics. */

@@ -1,0 +1,94 @@
+package io.orderpipeline.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orderpipeline.platform.ClickHouseHttp;
+import io.orderpipeline.platform.ClickHouseRefusedException;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The writer's own handling of what ClickHouse answers, with ClickHouse's HTTP client a mock that
+ * refuses any insert holding a marked row: the refused row is isolated by halving, each half under
+ * its own token, the rest goes in; other failures are thrown for the route to retry.
+ */
+class ClickHouseBlockWriterTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final ClickHouseHttp http = mock(ClickHouseHttp.class);
+    final List<List<String>> accepted = new ArrayList<>();
+    final List<String> tokens = new ArrayList<>();
+    final ClickHouseBlockWriter writer = new ClickHouseBlockWriter(http, () -> true, new SimpleMeterRegistry());
+
+    ClickHouseBlockWriterTest() {
+        doAnswer(call -> {
+            List<String> rows = call.getArgument(1);
+            Map<String, String> settings = call.getArgument(2);
+            if (rows.stream().anyMatch(r -> r.contains("\"bad\""))) {
+                throw new ClickHouseRefusedException(27, true, "Code: 27, Cannot parse input");
+            }
+            accepted.add(rows);
+            tokens.add(settings.get("insert_deduplication_token"));
+            return null;
+        }).when(http).insertJsonEachRow(eq(ClickHouseBlockWriter.TABLE), anyList(), anyMap());
+    }
+
+    static SinkBlock block(int rows, long bad) {
+        SinkBlock block = new SinkBlock("analytics.orders", 0, "n1", 100, 100 + rows - 1, false, List.of());
+        for (long offset = 100; offset < 100 + rows; offset++) {
+            block.rows().add(new SinkRow(0, offset, "k" + offset, "e" + offset, "2026-11-26 10:00:00",
+                    JSON.createObjectNode().put("order_id", offset == bad ? "bad" : "o" + offset)));
+        }
+        return block;
+    }
+
+    @Test
+    void aRowClickHouseRefusesIsIsolatedAndTheRestGoesIn() {
+        SinkBlock block = block(5, 103);
+
+        writer.insert(List.of(block));
+
+        assertThat(block.refused()).extracting(RefusedRow::offset).containsExactly(103L);
+        assertThat(block.refused().get(0).reason()).isEqualTo(ClickHouseBlockWriter.REFUSED_BY_CLICKHOUSE
+                + "Code: 27, Cannot parse input");
+        assertThat(accepted.stream().flatMap(List::stream).filter(r -> r.contains("\"o1"))).hasSize(4);
+        assertThat(tokens).as("each part under the token of its own offset range")
+                .allMatch(t -> t.startsWith("analytics.orders:0:n1:")).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aRetryRefusesTheRowOnceNotTwice() {
+        SinkBlock block = block(3, 101);
+
+        writer.insert(List.of(block));
+        writer.insert(List.of(block));
+
+        assertThat(block.refused()).extracting(RefusedRow::offset).containsExactly(101L);
+    }
+
+    @Test
+    void anotherFailureIsThrownForTheRouteToRetry() {
+        doAnswer(call -> {
+            throw new ClickHouseRefusedException(241, false, "Code: 241, Memory limit exceeded");
+        }).when(http).insertJsonEachRow(any(), anyList(), anyMap());
+        SinkBlock block = block(2, -1);
+
+        assertThatThrownBy(() -> writer.insert(List.of(block))).isInstanceOf(ClickHouseRefusedException.class);
+        assertThat(block.refused()).isEmpty();
+    }
+}
