@@ -553,25 +553,26 @@ public final class Bench {
     }
 
     /**
-     * Runs the closed loop in 5 s windows until two windows in a row are within 5% of the one before
-     * (at most 2 min): the JIT keeps improving for a while, and a fixed warm-up left the first
-     * measured repetitions climbing (874 → 1,163 → 1,507/s on 2026-11-20).
+     * Runs the closed loop in 5 s windows until the last three windows' mean is within 3% of the
+     * three before (at least 30 s, at most 4 min): the JIT, the heap and the pools keep improving
+     * for minutes, and a fixed 20 s warm-up left the measured repetitions climbing (608 → 861 →
+     * 995/s on 2026-11-26); two windows in a row can agree while the climb goes on.
      */
     private void warmUp(String what, IntFunction<Worker> workers) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         List<Double> rates = new ArrayList<>();
-        int steady = 0;
-        while (steady < 2 && System.nanoTime() < deadline) {
-            double rate = closedLoop(concurrency, 5, workers).rate();
-            if (!rates.isEmpty() && Math.abs(rate - rates.get(rates.size() - 1)) <= 0.05 * rates.get(rates.size() - 1)) {
-                steady++;
-            } else {
-                steady = 0;
+        boolean steady = false;
+        while (!steady && System.nanoTime() < deadline) {
+            rates.add(closedLoop(concurrency, 5, workers).rate());
+            int n = rates.size();
+            if (n >= 6) {
+                double before = (rates.get(n - 6) + rates.get(n - 5) + rates.get(n - 4)) / 3;
+                double last = (rates.get(n - 3) + rates.get(n - 2) + rates.get(n - 1)) / 3;
+                steady = Math.abs(last - before) <= 0.03 * before;
             }
-            rates.add(rate);
         }
         out.printf(Locale.ROOT, "  %s warm-up (5 s windows, /s): %s%s%n", what,
-                rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList(), steady < 2 ? " - not steady after 2 min" : "");
+                rates.stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList(), steady ? "" : " - not steady after 4 min");
     }
 
     /** `threads` clients, each doing its work back to back for `seconds`. */
