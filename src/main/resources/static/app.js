@@ -137,11 +137,147 @@ async function refreshAnalytics() {
   }
 }
 
+const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const seconds = (s) => (s < 10 ? s.toFixed(2) : number.format(s)) + ' s';
+
+function hopRow(name, waiting, age, rate, dead) {
+  const row = document.querySelector('#pipeline tr[data-hop="' + name + '"]');
+  row.querySelector('.waiting').textContent = waiting;
+  row.querySelector('.age').textContent = age;
+  row.querySelector('.rate').textContent = rate;
+  row.querySelector('.dead').textContent = dead;
+}
+
+async function refreshPipeline() {
+  try {
+    const p = await api('/api/pipeline');
+    const lag = Object.fromEntries(p.hops.map((h) => [h.stage, h]));
+    const dead = p.deadLetterRecords || {};
+    const dlq = (topic) => (topic in dead ? number.format(dead[topic]) + ' on ' + topic : '–');
+    hopRow('outbox', number.format(p.outbox.pendingRows) + ' rows', seconds(p.outbox.oldestPendingAgeSeconds),
+      number.format(p.ratesPerSecond.relay),
+      number.format(p.outbox.deadLettersWaiting) + ' rows, ' + number.format(p.outbox.heldOrders) + ' orders held');
+    for (const stage of ['transformer', 'sink']) {
+      const h = lag[stage];
+      hopRow(stage, h ? number.format(h.lag) + ' records (group ' + h.group + ')' : '–', '–',
+        number.format(p.ratesPerSecond[stage]), dlq(stage === 'transformer' ? 'order.events.dlq' : 'analytics.orders.dlq'));
+    }
+    const f = p.freshness;
+    $('pipeline-freshness').textContent = f.events === 0 ? 'Freshness: no event has landed in the last two minutes.'
+      : 'Freshness (event to ClickHouse, last two minutes): p50 ' + seconds(f.p50Seconds) + ', p99 ' + seconds(f.p99Seconds)
+        + ', max ' + seconds(f.maxSeconds) + '.';
+    if (p.problem) say($('pipeline-message'), 'Numbers of ' + new Date(p.takenAt).toLocaleTimeString() + ': ' + p.problem, 'error');
+    else say($('pipeline-message'), 'Measured ' + new Date(p.takenAt).toLocaleTimeString() + '.');
+  } catch (e) {
+    say($('pipeline-message'), 'Pipeline numbers could not be read: ' + e.message, 'error');
+  }
+}
+
+// The dead-letter console. The login is kept in this page's memory only, and sent with each call;
+// X-Requested-With keeps the browser's own login box away (the API then sends no Basic challenge).
+let operator = null;
+
+function consoleCall(path, body) {
+  const headers = { Authorization: 'Basic ' + btoa(operator.user + ':' + operator.password), 'X-Requested-With': 'XMLHttpRequest' };
+  if (body === undefined) return api(path, { headers: headers });
+  headers['Content-Type'] = 'application/json';
+  return api(path, { method: 'POST', headers: headers, body: JSON.stringify(body) });
+}
+
+function actions(row, target) {
+  const td = cell(row, '');
+  for (const action of ['requeue', 'discard']) {
+    const button = document.createElement('button');
+    button.className = 'small' + (action === 'discard' ? ' danger' : '');
+    button.textContent = action === 'requeue' ? 'Requeue' : 'Discard';
+    button.dataset.action = action;
+    button.addEventListener('click', () => decide(action, target));
+    td.appendChild(button);
+  }
+}
+
+const preview = (text) => (text == null ? '' : text.length > 300 ? text.substring(0, 300) + '…' : text);
+
+async function loadDeadLetters() {
+  const message = $('console-message');
+  try {
+    const d = await consoleCall('/api/dead-letters');
+    $('console-login').hidden = true;
+    $('console').hidden = false;
+    const outbox = document.querySelector('#dl-outbox tbody');
+    outbox.replaceChildren();
+    for (const r of d.outbox) {
+      const row = document.createElement('tr');
+      row.dataset.outboxId = r.outboxId;
+      cell(row, String(r.outboxId));
+      cell(row, r.aggregateId);
+      cell(row, r.eventType);
+      cell(row, String(r.attempts));
+      cell(row, new Date(r.failedAt).toLocaleString());
+      cell(row, r.reason);
+      cell(row, preview(r.payload), 'payload');
+      actions(row, { outboxId: r.outboxId });
+      outbox.appendChild(row);
+    }
+    const held = document.querySelector('#dl-held tbody');
+    held.replaceChildren();
+    for (const h of d.heldOrders) {
+      const row = document.createElement('tr');
+      cell(row, h.aggregateId);
+      cell(row, String(h.outboxId));
+      cell(row, new Date(h.heldAt).toLocaleString());
+      cell(row, h.reason);
+      held.appendChild(row);
+    }
+    const topics = document.querySelector('#dl-topics tbody');
+    topics.replaceChildren();
+    for (const r of d.topicRecords) {
+      const row = document.createElement('tr');
+      row.dataset.record = r.topic + '/' + r.partition + '/' + r.offset;
+      cell(row, r.topic + ' / ' + r.partition + ' / ' + r.offset);
+      cell(row, r.source || '');
+      cell(row, r.origin || '');
+      cell(row, r.reason || '');
+      cell(row, preview(r.payload), 'payload');
+      actions(row, { topic: r.topic, partition: r.partition, offset: r.offset });
+      topics.appendChild(row);
+    }
+    const total = d.outbox.length + d.topicRecords.length;
+    if (!message.classList.contains('ok')) say(message, total === 0 ? 'Nothing is dead-lettered.' : total + ' dead letter(s) wait for a decision.');
+  } catch (e) {
+    say(message, e.message, 'error');
+    if (/credentials/i.test(e.message)) { operator = null; $('console-login').hidden = false; $('console').hidden = true; }
+  }
+}
+
+async function decide(action, target) {
+  const message = $('console-message');
+  try {
+    const done = await consoleCall('/api/dead-letters/' + action, target);
+    say(message, (action === 'requeue' ? 'Requeued' : 'Discarded') + ': ' + done.outboxRows + ' outbox row(s), '
+      + done.topicRecords + ' topic record(s).', 'ok');
+  } catch (e) {
+    say(message, e.message, 'error');
+  }
+  await loadDeadLetters();
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   $('order-form').addEventListener('submit', placeOrder);
   $('userId').addEventListener('change', () => { $('history-user').textContent = $('userId').value.trim(); loadHistory(); });
   setUpCharts();
   loadHistory();
   refreshAnalytics();
+  refreshPipeline();
   setInterval(refreshAnalytics, 5000);
+  setInterval(refreshPipeline, 5000);
+  $('console-login').addEventListener('submit', (event) => {
+    event.preventDefault();
+    operator = { user: $('console-user').value, password: $('console-password').value };
+    say($('console-message'), '');
+    loadDeadLetters();
+  });
+  $('console-refresh').addEventListener('click', () => { say($('console-message'), ''); loadDeadLetters(); });
+  $('requeue-all').addEventListener('click', () => decide('requeue', { all: true }));
+  $('discard-all').addEventListener('click', () => { if (window.confirm('Discard every dead letter?')) decide('discard', { all: true }); });
 });

@@ -38,11 +38,25 @@ class ApplicationIT {
 
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
         Map<String, Map<String, Object>> components = (Map<String, Map<String, Object>>) response.getBody().get("components");
-        assertThat(components).containsKeys("mysql", "kafka", "clickhouse");
-        for (String name : new String[] {"mysql", "kafka", "clickhouse"}) {
+        assertThat(components).containsKeys("mysql", "kafka", "clickhouse", "camelHealth");
+        for (String name : new String[] {"mysql", "kafka", "clickhouse", "camelHealth"}) {
             assertThat(components.get(name).get("status")).as(name).isEqualTo("UP");
+            // Answered from the background check's last result.
+            assertThat((Map<String, Object>) components.get(name).get("details")).as(name).containsKeys("checkedAt", "checkMillis");
         }
         assertThat(response.getBody().get("status")).isEqualTo("UP");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void livenessAndReadinessProbesAreGroupsOfTheirOwn() {
+        ResponseEntity<Map> liveness = http.getForEntity("/actuator/health/liveness", Map.class);
+        ResponseEntity<Map> readiness = http.getForEntity("/actuator/health/readiness", Map.class);
+
+        assertThat(liveness.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat((Map<String, Object>) liveness.getBody().get("components")).containsOnlyKeys("livenessState");
+        assertThat(readiness.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat((Map<String, Object>) readiness.getBody().get("components")).containsOnlyKeys("readinessState", "mysql");
     }
 
     @Test

@@ -19,10 +19,10 @@ import org.springframework.stereotype.Component;
 public class AnalyticsApiRoutes extends RouteBuilder {
 
     private final AnalyticsQueries queries;
-    private final Reconciliation reconciliation;
+    private final ReconciliationRoutes reconciliation;
     private final ApiResponses responses;
 
-    public AnalyticsApiRoutes(AnalyticsQueries queries, Reconciliation reconciliation, ApiResponses responses) {
+    public AnalyticsApiRoutes(AnalyticsQueries queries, ReconciliationRoutes reconciliation, ApiResponses responses) {
         this.queries = queries;
         this.reconciliation = reconciliation;
         this.responses = responses;

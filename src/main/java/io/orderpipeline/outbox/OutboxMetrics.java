@@ -80,6 +80,18 @@ public class OutboxMetrics {
         return pending.get();
     }
 
+    public double oldestPendingAgeSeconds() {
+        return oldestPendingMillis.get() / 1000.0;
+    }
+
+    public long heldOrders() {
+        return heldOrders.get();
+    }
+
+    public long deadLettersWaiting() {
+        return deadLettersWaiting.get();
+    }
+
     private static boolean leads(CamelContext camel, String namespace) {
         return camel != null && ClusterServiceHelper.lookupService(camel).map(s -> s.isLeader(namespace)).orElse(false);
     }

@@ -14,6 +14,7 @@ public final class ApiDocs {
 
     private static final Map<Integer, String> MEANING = Map.of(
             400, "The request is not valid: the problem names the offending fields",
+            401, "Credentials are missing or wrong",
             404, "No such order",
             409, "The order's state forbids this change",
             413, "The request body is larger than the limit",
@@ -39,13 +40,19 @@ public final class ApiDocs {
     /** Adds a problem response for each status to the rest definition's last operation. */
     public static RestDefinition problems(RestDefinition rest, int... statuses) {
         for (int status : statuses) {
-            var message = response(rest, status, MEANING.get(status), ProblemDocument.class);
-            if (status == 503) {
-                message.header("Retry-After").description("Seconds to wait before trying again").dataType("integer")
-                        .endResponseHeader();
-            }
-            message.endResponseMessage();
+            problem(rest, status, MEANING.get(status));
         }
+        return rest;
+    }
+
+    /** Adds a problem response with a meaning of this operation's own. */
+    public static RestDefinition problem(RestDefinition rest, int status, String meaning) {
+        var message = response(rest, status, meaning, ProblemDocument.class);
+        if (status == 503) {
+            message.header("Retry-After").description("Seconds to wait before trying again").dataType("integer")
+                    .endResponseHeader();
+        }
+        message.endResponseMessage();
         return rest;
     }
 }

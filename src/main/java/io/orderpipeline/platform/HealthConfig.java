@@ -1,5 +1,6 @@
 package io.orderpipeline.platform;
 
+import java.time.Duration;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -8,13 +9,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.HealthContributorRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * /actuator/health shows MySQL, Kafka and ClickHouse as three components (named after the beans
- * below, minus "HealthIndicator"), each bounded by a timeout so a dead service answers DOWN quickly.
+ * below, minus "HealthIndicator"), each bounded by a timeout so a dead service answers DOWN quickly,
+ * and run in the background ({@link BackgroundHealthChecks}) so that health answers at once.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({KafkaTopics.class, io.orderpipeline.sink.SinkProperties.class})
@@ -49,5 +52,11 @@ public class HealthConfig {
     KafkaHealthIndicator kafkaHealthIndicator(Admin kafkaAdmin, KafkaTopics topics,
                                               @Value("${app.health.timeout-seconds:2}") int timeout) {
         return new KafkaHealthIndicator(kafkaAdmin, topics.all(), timeout * 1000);
+    }
+
+    @Bean(destroyMethod = "close")
+    BackgroundHealthChecks backgroundHealthChecks(HealthContributorRegistry registry,
+                                                  @Value("${app.health.interval:5s}") Duration interval) {
+        return new BackgroundHealthChecks(registry, interval);
     }
 }

@@ -1,6 +1,7 @@
 package io.orderpipeline.sink;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.orderpipeline.platform.ClickHouseHttp;
 import io.orderpipeline.platform.ClickHouseRefusedException;
 import io.orderpipeline.platform.ClickHouseSchema;
@@ -52,6 +55,7 @@ public class ClickHouseBlockWriter {
     private final ClickHouseHttp clickhouse;
     private final BooleanSupplier tokens;
     private final Counter inserted;
+    private final Timer eventAge;
 
     @Autowired
     public ClickHouseBlockWriter(ClickHouseHttp clickhouse, ClickHouseSchema schema, MeterRegistry meters) {
@@ -62,6 +66,12 @@ public class ClickHouseBlockWriter {
         this.clickhouse = clickhouse;
         this.tokens = tokens;
         this.inserted = Counter.builder("pipeline.sink.rows.inserted").description("Rows inserted into ClickHouse")
+                .register(meters);
+        // Freshness: how old each event is when it lands, from its event time to the insert.
+        this.eventAge = Timer.builder("pipeline.sink.event.age")
+                .description("Age of each event (since it happened) when the sink inserted it into ClickHouse")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(1))
                 .register(meters);
     }
 
@@ -104,6 +114,12 @@ public class ClickHouseBlockWriter {
             clickhouse.insertJsonEachRow(TABLE, rows.stream().map(r -> r.row().put("ingested_ms", now).toString()).toList(),
                     settings(token, tokens));
             inserted.increment(rows.size());
+            long done = System.currentTimeMillis();
+            for (SinkRow r : rows) {
+                if (r.timestampMs() > 0) {
+                    eventAge.record(Math.max(0, done - r.timestampMs()), TimeUnit.MILLISECONDS);
+                }
+            }
         } catch (ClickHouseRefusedException e) {
             if (!e.isContent()) {
                 throw e;

@@ -120,7 +120,8 @@ public class SinkBlocks {
             int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
             byPartition.computeIfAbsent(new TopicPartition(topic, partition), k -> new ArrayList<>())
                     .add(new SinkRecord(partition, m.getHeader(KafkaConstants.OFFSET, Long.class),
-                            m.getHeader(KafkaConstants.KEY, String.class), m.getBody(String.class)));
+                            m.getHeader(KafkaConstants.KEY, String.class), m.getBody(String.class),
+                            m.getHeader(KafkaConstants.TIMESTAMP, 0L, Long.class)));
         }
         if (offsets == null) {
             throw new IllegalStateException("the sink's kafka endpoint must use kafkaManualCommitFactory=#sinkOffsets");
@@ -303,7 +304,7 @@ public class SinkBlocks {
             ObjectNode row = (ObjectNode) node;
             row.put("kafka_partition", r.partition());
             row.put("kafka_offset", r.offset());
-            return new SinkRow(r.partition(), r.offset(), r.key(), eventId.toLowerCase(), eventTime, row);
+            return new SinkRow(r.partition(), r.offset(), r.key(), eventId.toLowerCase(), eventTime, r.timestamp(), row);
         } catch (IOException e) {
             refused.add(refusal(r, "value is not valid JSON"));
             return null;

@@ -1,5 +1,8 @@
 package io.orderpipeline.sink;
 
-/** One consumed record of analytics.orders: where it is in its partition, its key and its JSON value. */
-public record SinkRecord(int partition, long offset, String key, String value) {
+/**
+ * One consumed record of analytics.orders: where it is in its partition, its key, its JSON value and
+ * its timestamp (the event's time in milliseconds: the transformer sets it so).
+ */
+public record SinkRecord(int partition, long offset, String key, String value, long timestamp) {
 }

@@ -30,7 +30,7 @@ class AnalyticsApiRouteTest extends ApiRouteTestSupport {
     @Override
     protected RoutesBuilder[] createRouteBuilders() {
         return new RoutesBuilder[] {new ApiErrorHandling(responses),
-            new AnalyticsApiRoutes(queries, mock(Reconciliation.class), responses)};
+            new AnalyticsApiRoutes(queries, mock(ReconciliationRoutes.class), responses)};
     }
 
     Exchange call(String route, Map<String, Object> headers) throws Exception {

@@ -1,9 +1,11 @@
 package io.orderpipeline.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The app pointed at a Kafka and a ClickHouse that do not exist (a closed port each) still starts,
- * and /actuator/health says which parts are DOWN, quickly, while MySQL stays UP.
+ * and /actuator/health says which parts are DOWN, at once, while MySQL stays UP and the app stays
+ * ready for orders.
  */
 // The pipeline's moving parts stay off here: this context cannot reach Kafka, and must not take
 // the relay lock or consumer-group partitions from the shared @PipelineTest context.
@@ -41,18 +44,35 @@ class HealthWhenServicesDownIT {
 
     @Test
     @SuppressWarnings("unchecked")
-    void healthIsDownWithinBoundedTimeAndNamesTheDeadComponents() {
-        long start = System.nanoTime();
-        ResponseEntity<Map> response = http.getForEntity("/actuator/health", Map.class);
-        long millis = (System.nanoTime() - start) / 1_000_000;
+    void healthNamesTheDeadComponentsAndAnswersAtOnce() {
+        // The background checks report within their own bounds (2 s health timeout, 3 s pool timeout).
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            ResponseEntity<Map> response = http.getForEntity("/actuator/health", Map.class);
+            assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+            Map<String, Map<String, Object>> components = (Map<String, Map<String, Object>>) response.getBody().get("components");
+            assertThat(components.get("kafka").get("status")).isEqualTo("DOWN");
+            assertThat(components.get("clickhouse").get("status")).isEqualTo("DOWN");
+            assertThat(components.get("mysql").get("status")).isEqualTo("UP");
+        });
 
-        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-        Map<String, Map<String, Object>> components = (Map<String, Map<String, Object>>) response.getBody().get("components");
-        assertThat(components.get("kafka").get("status")).isEqualTo("DOWN");
-        assertThat(components.get("clickhouse").get("status")).isEqualTo("DOWN");
-        assertThat(components.get("mysql").get("status")).isEqualTo("UP");
-        // Each check is bounded by app.health.timeout-seconds (2 s) or the pool's 3 s connection timeout.
-        assertThat(millis).as("health answered in %d ms", millis).isLessThan(10_000);
+        // A probe's usual timeout is 1 s; answered from the last results, health takes a few ms
+        // although each dead service's check waits out its 2-3 s timeout.
+        long[] millis = new long[11];
+        for (int i = 0; i < millis.length; i++) {
+            long start = System.nanoTime();
+            http.getForEntity("/actuator/health", Map.class);
+            millis[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        java.util.Arrays.sort(millis);
+        assertThat(millis[millis.length / 2]).as("median of %s ms", java.util.Arrays.toString(millis)).isLessThanOrEqualTo(100);
+        assertThat(millis[millis.length - 1]).as("slowest of %s ms", java.util.Arrays.toString(millis)).isLessThan(1000);
+    }
+
+    @Test
+    void readyForOrdersWhileKafkaAndClickHouseAreAway() {
+        // Orders need MySQL only: the outbox keeps their events until Kafka is back.
+        assertThat(http.getForEntity("/actuator/health/readiness", Map.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(http.getForEntity("/actuator/health/liveness", Map.class).getStatusCode()).isEqualTo(HttpStatus.OK);
     }
 
     private static int closedPort() throws IOException {

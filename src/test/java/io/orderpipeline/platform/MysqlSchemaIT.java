@@ -55,7 +55,7 @@ class MysqlSchemaIT {
         Map<String, String> fromFlyway = createStatements(FROM_FLYWAY);
         Map<String, String> fromScript = createStatements(FROM_INIT_SCRIPT);
 
-        assertThat(fromFlyway.keySet()).containsExactlyInAnyOrder("orders", "outbox", "outbox_held_orders");
+        assertThat(fromFlyway.keySet()).containsExactlyInAnyOrder("orders", "outbox", "outbox_held_orders", "dead_letter_decisions");
         assertThat(fromScript).isEqualTo(fromFlyway);
     }
 

@@ -51,7 +51,7 @@ class ClickHouseBlockWriterTest {
     static SinkBlock block(int rows, long bad) {
         SinkBlock block = new SinkBlock("analytics.orders", 0, "n1", 100, 100 + rows - 1, false, List.of());
         for (long offset = 100; offset < 100 + rows; offset++) {
-            block.rows().add(new SinkRow(0, offset, "k" + offset, "e" + offset, "2026-11-26 10:00:00",
+            block.rows().add(new SinkRow(0, offset, "k" + offset, "e" + offset, "2026-11-26 10:00:00", 0L,
                     JSON.createObjectNode().put("order_id", offset == bad ? "bad" : "o" + offset)));
         }
         return block;

@@ -1,6 +1,7 @@
 package io.orderpipeline.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,18 +23,24 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The built-in page in Debian's headless Chromium (no browser download): take an order through
- * the form, find it in the history, pay for it, and watch the charts pick it up. Saves a screenshot
- * (target/screenshots/dashboard.png; the README shows a copy).
+ * the form, find it in the history, pay for it, and watch the charts pick it up; and the
+ * dead-letter console: refused with a wrong login, then a requeue and a discard by the operator.
+ * Saves screenshots (target/screenshots/dashboard.png, dead-letters.png; the README shows copies).
  */
 @PipelineTest
 class DashboardPageIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate mysql;
 
     ChromeDriver browser;
     WebDriverWait wait;
@@ -97,6 +104,60 @@ class DashboardPageIT {
         Files.createDirectories(shot.getParent());
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(shot)).isPositive();
+    }
+
+    @Test
+    void theOperatorSignsInSeesTheDeadLettersRequeuesOneAndDiscardsAnother() throws Exception {
+        // An outbox row Kafka refused (its order held), and a record the sink could not store.
+        String orderId = UUID.randomUUID().toString();
+        mysql.update("INSERT INTO orders (id, user_id, total_amount, currency, status, shipping_address) "
+                + "VALUES (?, 'console-user', 9.99, 'USD', 'PENDING', '2 Elm St')", orderId);
+        mysql.update("INSERT INTO outbox (aggregate_type, aggregate_id, event_type, payload, processed, processed_at, failed_at, "
+                + "attempts, last_error) VALUES ('Order', ?, 'OrderCreated', JSON_OBJECT('orderId', ?, 'userId', 'console-user', "
+                + "'totalAmount', 9.99, 'status', 'PENDING'), 1, NOW(6), NOW(6), 5, 'refused in the browser test')", orderId, orderId);
+        long row = mysql.queryForObject("SELECT id FROM outbox WHERE aggregate_id = ?", Long.class, orderId);
+        mysql.update("INSERT INTO outbox_held_orders (aggregate_type, aggregate_id, outbox_id, reason) VALUES ('Order', ?, ?, "
+                + "'refused in the browser test')", orderId, row);
+        String key = "console-" + UUID.randomUUID();
+        var record = io.orderpipeline.ops.DeadLetterConsoleIT.deadLetter("analytics.orders.dlq", key, "{\"bad\":\"<b>row</b>\"}",
+                java.util.Map.of("dlq.source", "clickhouse-sink", "dlq.reason", "ClickHouse refused the row"),
+                System.currentTimeMillis());
+        String recordId = "analytics.orders.dlq/" + record.partition() + "/" + record.offset();
+
+        browser.get("http://localhost:" + port + "/");
+        replace("console-user", "operator");
+        replace("console-password", "not-the-password");
+        browser.findElement(By.id("console-sign-in")).click();
+        wait.until(b -> text("console-message").contains("credentials"));
+        assertThat(browser.findElement(By.id("console")).isDisplayed()).isFalse();
+
+        replace("console-password", "operator123");
+        browser.findElement(By.id("console-sign-in")).click();
+        wait.until(b -> !browser.findElements(By.cssSelector("#dl-outbox tr[data-outbox-id='" + row + "']")).isEmpty()
+                && !browser.findElements(By.cssSelector("#dl-topics tr[data-record='" + recordId + "']")).isEmpty());
+        assertThat(browser.findElement(By.id("dl-held")).getText()).contains(orderId);
+        // Shown as text, never as markup.
+        assertThat(browser.findElement(By.cssSelector("#dl-topics tr[data-record='" + recordId + "'] td.payload")).getText())
+                .contains("<b>row</b>");
+        assertThat(browser.findElement(By.id("console-login")).isDisplayed()).isFalse();
+        browser.executeScript("document.getElementById('dead-letters-title').scrollIntoView()");
+        Path shot = Path.of("target/screenshots/dead-letters.png");
+        Files.createDirectories(shot.getParent());
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+
+        browser.findElement(By.cssSelector("#dl-outbox tr[data-outbox-id='" + row + "'] button[data-action='requeue']")).click();
+        wait.until(b -> text("console-message").startsWith("Requeued: 1 outbox row(s)"));
+        wait.until(b -> browser.findElements(By.cssSelector("#dl-outbox tr[data-outbox-id='" + row + "']")).isEmpty());
+        browser.findElement(By.cssSelector("#dl-topics tr[data-record='" + recordId + "'] button[data-action='discard']")).click();
+        wait.until(b -> text("console-message").startsWith("Discarded: 0 outbox row(s), 1 topic record(s)"));
+        wait.until(b -> browser.findElements(By.cssSelector("#dl-topics tr[data-record='" + recordId + "']")).isEmpty());
+
+        // What the clicks did: the row went out again and its order is no longer held; the record is decided.
+        await().atMost(Duration.ofSeconds(60)).until(() -> Boolean.TRUE.equals(mysql.queryForObject(
+                "SELECT processed = 1 AND failed_at IS NULL FROM outbox WHERE id = ?", Boolean.class, row)));
+        assertThat(mysql.queryForObject("SELECT COUNT(*) FROM outbox_held_orders WHERE aggregate_id = ?", Long.class, orderId)).isZero();
+        assertThat(mysql.queryForObject("SELECT decided_by FROM dead_letter_decisions WHERE topic = 'analytics.orders.dlq' "
+                + "AND partition_no = ? AND offset_no = ?", String.class, record.partition(), record.offset())).isEqualTo("operator");
     }
 
     /** A cell of the first history row, read afresh. */

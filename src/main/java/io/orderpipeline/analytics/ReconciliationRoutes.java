@@ -1,0 +1,57 @@
+package io.orderpipeline.analytics;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * The reconciliation on a schedule, on one instance at a time, so that an alert can say when MySQL
+ * and ClickHouse disagree: pipeline_reconciliation_differences (keys that differed in every read
+ * of the last run; 0 when exact) and pipeline_reconciliation_last_run_timestamp_seconds. A run from
+ * GET /api/analytics/reconciliation updates them too.
+ */
+@Component("reconciliationRoutes")
+public class ReconciliationRoutes extends RouteBuilder {
+
+    private final Reconciliation reconciliation;
+    private final AtomicLong differences = new AtomicLong();
+    private final AtomicLong lastRun = new AtomicLong();
+
+    public ReconciliationRoutes(Reconciliation reconciliation, MeterRegistry meters) {
+        this.reconciliation = reconciliation;
+        Gauge.builder("pipeline.reconciliation.differences", differences, AtomicLong::get)
+                .description("Keys where MySQL and ClickHouse differed in every read of the last reconciliation")
+                .register(meters);
+        Gauge.builder("pipeline.reconciliation.last.run.timestamp.seconds", lastRun, AtomicLong::get)
+                .description("When the last reconciliation finished (epoch seconds; 0: none yet)").register(meters);
+    }
+
+    @Override
+    public void configure() {
+        from("master:reconciliation:timer:reconciliation?delay={{app.reconcile.interval}}&period={{app.reconcile.interval}}")
+                .routeId("reconciliation")
+                .autoStartup("{{app.reconcile.scheduled}}")
+                .onException(Exception.class).handled(true)
+                    .log(LoggingLevel.WARN, "${routeId} failed: ${exception.message}").end()
+                .process(e -> {
+                    Reconciliation.Report report = run();
+                    if (!report.exact()) {
+                        log.warn("Reconciliation at {}: {} key(s) differ\n{}", report.watermark(), report.differences().size(),
+                                Reconciliation.table(report));
+                    }
+                });
+    }
+
+    /** Runs the reconciliation and records its outcome in the gauges. */
+    public Reconciliation.Report run() {
+        Reconciliation.Report report = reconciliation.run();
+        differences.set(report.differences().size());
+        lastRun.set(System.currentTimeMillis() / 1000);
+        return report;
+    }
+}

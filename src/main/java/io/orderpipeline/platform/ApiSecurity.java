@@ -1,0 +1,139 @@
+package io.orderpipeline.platform;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Who may do what. Only two groups of paths have a security filter chain at all (the rest of the
+ * API, the page and actuator pass by Spring Security untouched, at no cost per request):
+ * <ul>
+ * <li>the dead-letter console (/api/dead-letters/**): HTTP Basic as the operator whose name and
+ * password come from CONSOLE_USERNAME / CONSOLE_PASSWORD; without them (the prod profile sets no
+ * default) every call is refused;</li>
+ * <li>order writes (POST /api/orders, POST /api/orders/{id}/status), only when API_WRITE_KEY is
+ * set: the key in the X-API-Key header. Off in the demo.</li>
+ * </ul>
+ * Refusals are 401 problem documents. No sessions and no CSRF tokens: every call carries its
+ * credentials, and the API accepts only application/json bodies, which a cross-site form cannot send.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ApiSecurity {
+
+    /** The request attribute that carries the operator's name to the console's routes (another thread runs them). */
+    public static final String OPERATOR = "io.orderpipeline.operator";
+
+    private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain deadLetterConsoleSecurity(HttpSecurity http, ObjectMapper json) throws Exception {
+        AuthenticationEntryPoint refuse = refusal(json, "Basic realm=\"dead-letter console\"");
+        return http.securityMatcher("/api/dead-letters", "/api/dead-letters/**")
+                .authorizeHttpRequests(a -> a.anyRequest().hasRole("OPERATOR"))
+                .httpBasic(b -> b.authenticationEntryPoint(refuse))
+                .exceptionHandling(e -> e.authenticationEntryPoint(refuse))
+                .csrf(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterAfter(new OncePerRequestFilter() {
+                    @Override
+                    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                            throws ServletException, IOException {
+                        Authentication who = SecurityContextHolder.getContext().getAuthentication();
+                        if (who != null) {
+                            request.setAttribute(OPERATOR, who.getName());
+                        }
+                        chain.doFilter(request, response);
+                    }
+                }, BasicAuthenticationFilter.class)
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain orderWritesSecurity(HttpSecurity http, ObjectMapper json, @Value("${app.api.write-key:}") String key)
+            throws Exception {
+        byte[] expected = key.getBytes(StandardCharsets.UTF_8);
+        AuthenticationEntryPoint refuse = refusal(json, "ApiKey header=\"X-API-Key\"");
+        if (key.isBlank()) {
+            // Off: a chain that matches nothing.
+            return http.securityMatcher(request -> false).build();
+        }
+        log.info("Order writes require the X-API-Key header (API_WRITE_KEY is set)");
+        return http.securityMatcher(request -> HttpMethod.POST.matches(request.getMethod())
+                        && request.getRequestURI().startsWith("/api/orders"))
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new OncePerRequestFilter() {
+                    @Override
+                    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                            throws ServletException, IOException {
+                        String given = request.getHeader("X-API-Key");
+                        // Constant time: the comparison must not tell how much of a guess was right.
+                        if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+                            refuse.commence(request, response, null);
+                            return;
+                        }
+                        chain.doFilter(request, response);
+                    }
+                }, BasicAuthenticationFilter.class)
+                .build();
+    }
+
+    @Bean
+    UserDetailsService operators(@Value("${app.console.username:}") String username,
+                                 @Value("${app.console.password:}") String password) {
+        InMemoryUserDetailsManager users = new InMemoryUserDetailsManager();
+        if (username.isBlank() || password.isBlank()) {
+            log.warn("No dead-letter console login (CONSOLE_USERNAME, CONSOLE_PASSWORD): every console call is refused");
+            return users;
+        }
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        users.createUser(User.withUsername(username).password(encoder.encode(password)).roles("OPERATOR").build());
+        return users;
+    }
+
+    /** 401 as a problem document. A page's own fetch (X-Requested-With) gets no Basic challenge, so no browser login box. */
+    private static AuthenticationEntryPoint refusal(ObjectMapper json, String challenge) {
+        return (request, response, e) -> {
+            if (!"XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
+                response.setHeader("WWW-Authenticate", challenge);
+            }
+            response.setStatus(401);
+            response.setContentType(ApiErrorHandling.PROBLEM_JSON);
+            response.getOutputStream().write(json.writeValueAsBytes(ApiErrorHandling.problem(401, "Unauthorized",
+                    "This needs credentials: " + challenge.substring(0, challenge.indexOf(' ')), request.getRequestURI())));
+        };
+    }
+}
