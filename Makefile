@@ -10,8 +10,32 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Ports and passwords of the docker-compose stack (the local stack reads scripts/local/env.sh).
--include .env
+# Ports and passwords of the docker-compose stack (the local stack reads scripts/local/env.sh), as
+# defaults: each KEY=value line of .env becomes KEY ?= value, so a variable from the environment or
+# make's command line wins, as it does for docker compose. Quotes around a value are dropped (and an
+# unquoted value's " # comment"); $ and # in a value stay literal. (Each statement ends in ';': with
+# SHELL=bash, make passes the program to $(shell) on one line.)
+define ENV_TO_MAKE
+/^[ \t]*(#|$$)/ { next };
+{
+  line = $$0; sub(/\r$$/, "", line); sub(/^[ \t]*(export[ \t]+)?/, "", line);
+  eq = index(line, "="); if (!eq) next;
+  key = substr(line, 1, eq - 1); sub(/[ \t]+$$/, "", key);
+  if (key !~ /^[A-Za-z_][A-Za-z0-9_]*$$/) next;
+  val = substr(line, eq + 1); sub(/^[ \t]+/, "", val);
+  if (val ~ /^".*"$$/ || val ~ /^\047.*\047$$/) val = substr(val, 2, length(val) - 2);
+  else { sub(/[ \t]+#.*$$/, "", val); sub(/[ \t]+$$/, "", val) };
+  gsub(/\$$/, "$$$$", val); gsub(/#/, "\\#", val);
+  printf "%s ?= %s@@NL@@", key, val;
+}
+endef
+define NEWLINE
+
+
+endef
+ifneq ($(wildcard .env),)
+$(eval $(subst @@NL@@,$(NEWLINE),$(shell awk '$(ENV_TO_MAKE)' .env)))
+endif
 
 MVN     := ./mvnw -B
 LOCAL   := scripts/local
@@ -48,7 +72,7 @@ build: ## Compile and package the app (no tests)
 run: local-up ## Run the app on :8080 against the local stack, in the foreground
 	$(MVN) -q spring-boot:run
 
-test: chdb openapi-lint ## Every test against real services: mvn verify on the local stack (started and stopped if it was down), then make chaos --short
+test: chdb openapi-lint alerts-check ## Every test against real services: promtool on the alert rules, mvn verify on the local stack (started and stopped if it was down), then make chaos --short
 	@$(LOCAL)/ensure-packages.sh chromium chromium-driver
 	@set -u; \
 	was_up=no; $(LOCAL)/stack.sh status >/dev/null 2>&1 && was_up=yes; \
@@ -90,6 +114,12 @@ scripts/openapi/node_modules/.installed: scripts/openapi/package.json scripts/op
 	cd scripts/openapi && npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
+.PHONY: alerts-check
+alerts-check: ## Check the Prometheus alert rules with promtool (syntax, then the unit tests in prometheus/rules/tests)
+	@scripts/prometheus/promtool.sh check config prometheus/prometheus.yml
+	@scripts/prometheus/promtool.sh check rules prometheus/rules/*.yml
+	@scripts/prometheus/promtool.sh test rules prometheus/rules/tests/*.yml
+
 compose-check: ## Validate docker-compose.yml (needs no Docker engine)
 	@command -v docker-compose >/dev/null || $(LOCAL)/ensure-packages.sh docker-compose
 	@env -i PATH="$$PATH" docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
@@ -124,7 +154,9 @@ kafka-topics: ## Describe the Kafka topics
 ifeq ($(STACK),local)
 	@$(LOCAL)/kafka.sh topics
 else
-	@$(COMPOSE) exec -T kafka /opt/kafka/bin/kafka-topics.sh --bootstrap-server localhost:9092 --describe
+# Inside the broker's container: its in-network listener. localhost:9092 there is the HOST listener,
+# which advertises localhost:$(KAFKA_PORT), a port that may be another one inside the container.
+	@$(COMPOSE) exec -T kafka /opt/kafka/bin/kafka-topics.sh --bootstrap-server kafka:29092 --describe
 endif
 
 kafka-consumer-lag: ## Show every consumer group's lag per partition
@@ -132,7 +164,7 @@ ifeq ($(STACK),local)
 	@$(LOCAL)/kafka.sh tool org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
 	  --bootstrap-server 127.0.0.1:$${KAFKA_PORT:-9092} --describe --all-groups
 else
-	@$(COMPOSE) exec -T kafka /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups
+	@$(COMPOSE) exec -T kafka /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server kafka:29092 --describe --all-groups
 endif
 
 ## ---- docker-compose (the production-like stack; needs a Docker engine) ---------------------------
@@ -141,7 +173,7 @@ endif
 setup: ## Build and start everything with docker-compose (and the Kafka Connect sink when SINK_MODE=connect)
 	$(COMPOSE) up -d --build
 	@if [ "$(SINK_MODE)" = connect ]; then $(MAKE) -s register-connector; fi
-	@echo "App http://localhost:8080  Grafana http://localhost:3000 (admin/test123)  Kafka UI http://localhost:8081"
+	@echo "App http://localhost:$(or $(APP_PORT),8080)  Grafana http://localhost:$(or $(GRAFANA_PORT),3000) ($(or $(GRAFANA_ADMIN_USER),admin)/$(or $(GRAFANA_ADMIN_PASSWORD),test123))  Kafka UI http://localhost:$(or $(KAFKA_UI_PORT),8081)  Prometheus http://localhost:$(or $(PROMETHEUS_PORT),9090)"
 
 up: ## Start the docker-compose stack (keeps data)
 	$(COMPOSE) up -d
@@ -158,13 +190,31 @@ ps: ## docker-compose services and their health
 logs: ## Follow the docker-compose logs (SERVICE=name for one)
 	$(COMPOSE) logs -f --tail=200 $(SERVICE)
 
-register-connector: ## Create or update the ClickHouse sink connector in Kafka Connect
-	@curl -fsS --retry 30 --retry-connrefused --retry-delay 2 -X PUT -H 'Content-Type: application/json' \
-	  --data "$$(python3 -c 'import json,sys; print(json.dumps(json.load(open("kafka-connect/clickhouse-sink.json"))["config"]))')" \
-	  http://localhost:$(KAFKA_CONNECT_PORT)/connectors/clickhouse-sink-orders/config && echo
+CONNECT_URL     ?= http://localhost:$(or $(KAFKA_CONNECT_PORT),8083)
+CONNECT_TIMEOUT ?= 180
+# Waits (up to CONNECT_TIMEOUT s) for Connect's REST API to list connectors, then PUTs the config,
+# again while Connect answers 409 (a rebalance, usual right after start). curl --retry retries
+# neither a 404 nor a 409, which Connect gives while it starts.
+register-connector: ## Create or update the ClickHouse sink connector in Kafka Connect (waits for Connect)
+	@config=$$(python3 -c 'import json; print(json.dumps(json.load(open("kafka-connect/clickhouse-sink.json"))["config"]))') || exit 1; \
+	deadline=$$((SECONDS + $(CONNECT_TIMEOUT))); \
+	until [ "$$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 $(CONNECT_URL)/connectors)" = 200 ]; do \
+	  if [ $$SECONDS -ge $$deadline ]; then echo "Kafka Connect at $(CONNECT_URL) did not answer GET /connectors with 200 within $(CONNECT_TIMEOUT) s (make logs SERVICE=kafka-connect)" >&2; exit 1; fi; \
+	  sleep 2; \
+	done; \
+	body=$$(mktemp); trap 'rm -f "$$body"' EXIT; \
+	while :; do \
+	  code=$$(curl -s -o "$$body" -w '%{http_code}' --max-time 30 -X PUT -H 'Content-Type: application/json' \
+	    --data "$$config" $(CONNECT_URL)/connectors/clickhouse-sink-orders/config); \
+	  case "$$code" in \
+	    200|201) cat "$$body"; echo; exit 0 ;; \
+	    409|000) if [ $$SECONDS -ge $$deadline ]; then echo "registering the connector: HTTP $$code" >&2; cat "$$body" >&2; echo >&2; exit 1; fi; sleep 2 ;; \
+	    *) echo "registering the connector: HTTP $$code" >&2; cat "$$body" >&2; echo >&2; exit 1 ;; \
+	  esac; \
+	done
 
 connector-status: ## Status of the ClickHouse sink connector
-	@curl -fsS http://localhost:$(KAFKA_CONNECT_PORT)/connectors/clickhouse-sink-orders/status && echo
+	@curl -fsS $(CONNECT_URL)/connectors/clickhouse-sink-orders/status && echo
 
 grafana: ## Where Grafana is
 	@echo "Grafana: http://localhost:$(GRAFANA_PORT)  (login admin / $(GRAFANA_ADMIN_PASSWORD))"
