@@ -83,8 +83,9 @@ public class DeadLetterConsole {
     }
 
     public DeadLetters list() {
+        // The payload's start only: outbox dead letters are often the oversized ones (up to 900 kB).
         List<OutboxDeadLetter> outbox = mysql.query("SELECT id, event_id, aggregate_id, event_type, attempts, failed_at, "
-                + "last_error, payload FROM outbox WHERE failed_at IS NOT NULL AND discarded_at IS NULL "
+                + "last_error, LEFT(payload, 16384) FROM outbox WHERE failed_at IS NOT NULL AND discarded_at IS NULL "
                 + "ORDER BY id LIMIT 1000", (rs, i) -> new OutboxDeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getInt(5), SqlTime.read(rs.getObject(6, LocalDateTime.class)), rs.getString(7),
                         rs.getString(8)));

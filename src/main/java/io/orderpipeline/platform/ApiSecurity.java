@@ -52,6 +52,7 @@ public class ApiSecurity {
     public static final String OPERATOR = "io.orderpipeline.operator";
 
     private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
+    private static final org.springframework.web.util.UrlPathHelper PATHS = new org.springframework.web.util.UrlPathHelper();
 
     @Bean
     @Order(1)
@@ -89,8 +90,9 @@ public class ApiSecurity {
             return http.securityMatcher(request -> false).build();
         }
         log.info("Order writes require the X-API-Key header (API_WRITE_KEY is set)");
+        // The decoded path, as Spring MVC routes it: /api/%6Frders must not pass by the key.
         return http.securityMatcher(request -> HttpMethod.POST.matches(request.getMethod())
-                        && request.getRequestURI().startsWith("/api/orders"))
+                        && PATHS.getPathWithinApplication(request).startsWith("/api/orders"))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .csrf(c -> c.disable())
                 .requestCache(c -> c.disable())

@@ -17,6 +17,8 @@ import org.springframework.boot.actuate.health.HealthContributorRegistry;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.NamedContributor;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 
 /**
  * Every health check that talks to something (MySQL, Kafka, ClickHouse, Camel's consumer checks,
@@ -29,7 +31,8 @@ import org.springframework.boot.actuate.health.Status;
  * {@code camel.health.async-camel-health-check} wraps only Camel's indicators and never stops the
  * scheduler it creates (its threads would outlive a closed context).
  */
-public final class BackgroundHealthChecks implements SmartInitializingSingleton, AutoCloseable {
+public final class BackgroundHealthChecks implements SmartInitializingSingleton, AutoCloseable,
+        ApplicationListener<ApplicationReadyEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundHealthChecks.class);
     /** In-process state, answered live: wrapping them would delay a shutdown's REFUSING_TRAFFIC. */
@@ -38,6 +41,7 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
     private final HealthContributorRegistry registry;
     private final Duration interval;
     private final List<String> wrapped = new ArrayList<>();
+    private final List<LastResult> checks = new ArrayList<>();
     private ScheduledExecutorService scheduler;
 
     public BackgroundHealthChecks(HealthContributorRegistry registry, Duration interval) {
@@ -67,9 +71,18 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
             registry.unregisterContributor(c.getName());
             registry.registerContributor(c.getName(), last);
             wrapped.add(c.getName());
+            checks.add(last);
             scheduler.scheduleWithFixedDelay(last::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         }
         log.info("Health checks run every {} in the background: {}", interval, wrapped);
+    }
+
+    /** Once more when the app is ready: the first checks ran before Camel's routes had started. */
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        if (scheduler != null) {
+            checks.forEach(c -> scheduler.execute(c::refresh));
+        }
     }
 
     /** The names of the checks that answer from their last result. */
@@ -98,6 +111,8 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
             // A result this old means the check itself hangs: that is news too.
             this.staleAfter = interval.multipliedBy(3).plusSeconds(10);
             this.last = Health.unknown().withDetail("reason", "not checked yet").build();
+            // A first check that never finishes reads DOWN after staleAfter, like a later one.
+            this.checkedAt = Instant.now();
         }
 
         void refresh() {

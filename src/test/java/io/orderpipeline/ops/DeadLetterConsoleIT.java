@@ -77,7 +77,10 @@ public class DeadLetterConsoleIT {
                 await().atMost(DEADLINE).until(() -> mysql.queryForObject(
                         "SELECT COUNT(*) FROM outbox WHERE id = ? AND failed_at IS NOT NULL", Long.class, row) == 1);
             } finally {
-                maxMessageBytes(admin, "1048588");
+                // Back to the broker's default: no override left on the shared topic.
+                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, "order.events"),
+                        List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE))))
+                        .all().get(30, TimeUnit.SECONDS);
             }
         }
 
