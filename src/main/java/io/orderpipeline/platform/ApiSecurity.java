@@ -58,13 +58,10 @@ public class ApiSecurity {
     @Order(1)
     SecurityFilterChain deadLetterConsoleSecurity(HttpSecurity http, ObjectMapper json) throws Exception {
         AuthenticationEntryPoint refuse = refusal(json, "Basic realm=\"dead-letter console\"");
-        return http.securityMatcher("/api/dead-letters", "/api/dead-letters/**")
+        return stateless(http).securityMatcher("/api/dead-letters", "/api/dead-letters/**")
                 .authorizeHttpRequests(a -> a.anyRequest().hasRole("OPERATOR"))
                 .httpBasic(b -> b.authenticationEntryPoint(refuse))
                 .exceptionHandling(e -> e.authenticationEntryPoint(refuse))
-                .csrf(c -> c.disable())
-                .requestCache(c -> c.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterAfter(new OncePerRequestFilter() {
                     @Override
                     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -91,12 +88,9 @@ public class ApiSecurity {
         }
         log.info("Order writes require the X-API-Key header (API_WRITE_KEY is set)");
         // The decoded path, as Spring MVC routes it: /api/%6Frders must not pass by the key.
-        return http.securityMatcher(request -> HttpMethod.POST.matches(request.getMethod())
+        return stateless(http).securityMatcher(request -> HttpMethod.POST.matches(request.getMethod())
                         && PATHS.getPathWithinApplication(request).startsWith("/api/orders"))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .csrf(c -> c.disable())
-                .requestCache(c -> c.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new OncePerRequestFilter() {
                     @Override
                     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -124,6 +118,12 @@ public class ApiSecurity {
         PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         users.createUser(User.withUsername(username).password(encoder.encode(password)).roles("OPERATOR").build());
         return users;
+    }
+
+    /** No sessions, no saved requests, no CSRF tokens: each call carries its credentials (see the class comment). */
+    private static HttpSecurity stateless(HttpSecurity http) throws Exception {
+        return http.csrf(c -> c.disable()).requestCache(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
     }
 
     /** 401 as a problem document. A page's own fetch (X-Requested-With) gets no Basic challenge, so no browser login box. */

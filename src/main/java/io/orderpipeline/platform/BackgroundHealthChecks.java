@@ -40,7 +40,6 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
 
     private final HealthContributorRegistry registry;
     private final Duration interval;
-    private final List<String> wrapped = new ArrayList<>();
     private final List<LastResult> checks = new ArrayList<>();
     private ScheduledExecutorService scheduler;
 
@@ -70,11 +69,10 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
             LastResult last = new LastResult(c.getName(), (HealthIndicator) c.getContributor(), interval);
             registry.unregisterContributor(c.getName());
             registry.registerContributor(c.getName(), last);
-            wrapped.add(c.getName());
             checks.add(last);
             scheduler.scheduleWithFixedDelay(last::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         }
-        log.info("Health checks run every {} in the background: {}", interval, wrapped);
+        log.info("Health checks run every {} in the background: {}", interval, checks.stream().map(c -> c.name).toList());
     }
 
     /** Once more when the app is ready: the first checks ran before Camel's routes had started. */
@@ -83,11 +81,6 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
         if (scheduler != null) {
             checks.forEach(c -> scheduler.execute(c::refresh));
         }
-    }
-
-    /** The names of the checks that answer from their last result. */
-    public List<String> backgroundChecks() {
-        return List.copyOf(wrapped);
     }
 
     @Override
