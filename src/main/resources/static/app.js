@@ -176,6 +176,8 @@ async function refreshPipeline() {
 // The dead-letter console. The login is kept in this page's memory only, and sent with each call;
 // X-Requested-With keeps the browser's own login box away (the API then sends no Basic challenge).
 let operator = null;
+// What the last listing covered: "all" acts on that and nothing written since.
+let listedUpTo = null;
 
 function consoleCall(path, body) {
   const headers = { Authorization: 'Basic ' + btoa(operator.user + ':' + operator.password), 'X-Requested-With': 'XMLHttpRequest' };
@@ -242,8 +244,12 @@ async function loadDeadLetters() {
       actions(row, { topic: r.topic, partition: r.partition, offset: r.offset });
       topics.appendChild(row);
     }
-    const total = d.outbox.length + d.topicRecords.length;
-    if (!message.classList.contains('ok')) say(message, total === 0 ? 'Nothing is dead-lettered.' : total + ' dead letter(s) wait for a decision.');
+    listedUpTo = d.listedUpTo;
+    const total = d.outbox.length + d.topicRecords.length + d.topicRecordsNotListed;
+    let text = total === 0 ? 'Nothing is dead-lettered.' : total + ' dead letter(s) wait for a decision.';
+    if (d.topicRecordsNotListed > 0) text += ' ' + d.topicRecordsNotListed + ' older topic record(s) are not listed; "all" covers them.';
+    if (d.topicRecordsProblem) text += ' ' + d.topicRecordsProblem;
+    if (!message.classList.contains('ok')) say(message, text, d.topicRecordsProblem ? 'error' : undefined);
   } catch (e) {
     say(message, e.message, 'error');
     if (/credentials/i.test(e.message)) { operator = null; $('console-login').hidden = false; $('console').hidden = true; }
@@ -278,6 +284,6 @@ document.addEventListener('DOMContentLoaded', () => {
     loadDeadLetters();
   });
   $('console-refresh').addEventListener('click', () => { say($('console-message'), ''); loadDeadLetters(); });
-  $('requeue-all').addEventListener('click', () => decide('requeue', { all: true }));
-  $('discard-all').addEventListener('click', () => { if (window.confirm('Discard every dead letter?')) decide('discard', { all: true }); });
+  $('requeue-all').addEventListener('click', () => decide('requeue', { all: true, upTo: listedUpTo }));
+  $('discard-all').addEventListener('click', () => { if (window.confirm('Discard every dead letter this list covers, older topic records not shown included?')) decide('discard', { all: true, upTo: listedUpTo }); });
 });

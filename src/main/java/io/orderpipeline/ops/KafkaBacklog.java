@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -49,7 +51,12 @@ public class KafkaBacklog implements AutoCloseable {
     private final List<Stage> stages;
     private final List<String> deadLetterTopics;
     private final Map<TopicPartition, Long> deadLetterRecords = new HashMap<>();
-    private final java.util.ArrayDeque<DeadLetterRecord> kept = new java.util.ArrayDeque<>();
+    /** Undecided records for the console, oldest first, by "topic/partition/offset". */
+    private final LinkedHashMap<String, DeadLetterRecord> kept = new LinkedHashMap<>();
+    /** Undecided records that fell out of {@link #kept} (over {@value #KEPT_RECORDS}), by key: still there for an "all" decision. */
+    private final java.util.LinkedHashSet<String> notKept = new java.util.LinkedHashSet<>();
+    private Predicate<DeadLetterRecord> others = r -> false;
+    private Predicate<String> decided = key -> false;
     private KafkaConsumer<byte[], byte[]> reader;
 
     public KafkaBacklog(Admin admin, String brokers, List<Stage> stages, List<String> deadLetterTopics) {
@@ -111,10 +118,83 @@ public class KafkaBacklog implements AutoCloseable {
         return counts;
     }
 
-    /** The dead letters read so far (the newest {@value #KEPT_RECORDS}), oldest first. */
-    public synchronized List<DeadLetterRecord> deadLetterRecords() {
+    /**
+     * Which records the console leaves to others (the relay's, shown as outbox rows) and which it
+     * has decided on (by "topic/partition/offset"): both are counted but not kept, so the kept ones
+     * are the undecided.
+     */
+    public synchronized void skip(Predicate<DeadLetterRecord> others, Predicate<String> decided) {
+        this.others = others;
+        this.decided = decided;
+        forgetDecided();
+    }
+
+    private void forgetDecided() {
+        kept.keySet().removeIf(decided);
+        notKept.removeIf(decided);
+    }
+
+    /** What the reader had read up to (exclusive, per "topic/partition") and kept of it, for one listing. */
+    public record Listing(List<DeadLetterRecord> records, long notListed, Map<String, Long> readUpTo) {
+    }
+
+    /** The undecided dead letters read so far (the newest {@value #KEPT_RECORDS}), oldest first. */
+    public synchronized Listing deadLetterRecords() {
         deadLetters();
-        return List.copyOf(kept);
+        forgetDecided();
+        Map<String, Long> upTo = new LinkedHashMap<>();
+        for (TopicPartition p : reader().assignment()) {
+            upTo.put(p.topic() + "/" + p.partition(), reader.position(p, TIMEOUT));
+        }
+        return new Listing(List.copyOf(kept.values()), notKept.size(), upTo);
+    }
+
+    /** The console decided on one record: it is no longer kept, listed or counted as not listed. */
+    public synchronized void forget(String topic, int partition, long offset) {
+        kept.remove(topic + "/" + partition + "/" + offset);
+        notKept.remove(topic + "/" + partition + "/" + offset);
+    }
+
+    /** The partitions of the dead-letter topics, as "topic/partition": what an "all" decision may name. */
+    public synchronized java.util.Set<String> partitions() {
+        deadLetters();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        reader.assignment().forEach(p -> names.add(p.topic() + "/" + p.partition()));
+        return names;
+    }
+
+    /**
+     * Every record of the dead-letter topics below the given offsets (per "topic/partition", as
+     * {@link #partitions()} names them), read again whole by a consumer of its own, in offset
+     * order: an "all" decision covers the records that no longer fit in memory too.
+     */
+    public void scan(Map<String, Long> upTo, Consumer<DeadLetterRecord> each) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(readerSettings("order-pipeline-dead-letter-scan"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            Map<TopicPartition, Long> bounds = new HashMap<>();
+            upTo.forEach((tp, end) -> {
+                int slash = tp.lastIndexOf('/');
+                String topic = tp.substring(0, slash);
+                if (deadLetterTopics.contains(topic)) {
+                    bounds.put(new TopicPartition(topic, Integer.parseInt(tp.substring(slash + 1))), end);
+                }
+            });
+            c.assign(bounds.keySet());
+            c.seekToBeginning(bounds.keySet());
+            Map<TopicPartition, Long> ends = c.endOffsets(bounds.keySet(), TIMEOUT);
+            bounds.replaceAll((p, end) -> Math.min(end, ends.getOrDefault(p, 0L)));
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!bounds.entrySet().stream().allMatch(e -> c.position(e.getKey(), TIMEOUT) >= e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("the dead-letter topics were not read to the listed offsets within a minute");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.offset() < bounds.get(new TopicPartition(r.topic(), r.partition()))) {
+                        each.accept(record(r, Integer.MAX_VALUE));
+                    }
+                }
+            }
+        }
     }
 
     /** One dead letter read again whole, or null when the topic no longer has it. */
@@ -125,10 +205,18 @@ public class KafkaBacklog implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(readerSettings("order-pipeline-dead-letter-read"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition p = new TopicPartition(topic, partition);
+            // Asking for the end first tells "no such record" (null) from "Kafka did not answer" (an exception).
+            if (offset < 0 || offset >= c.endOffsets(List.of(p), TIMEOUT).getOrDefault(p, 0L)) {
+                return null;
+            }
             c.assign(List.of(p));
             c.seek(p, offset);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline && c.position(p, TIMEOUT) <= offset) {
+            while (c.position(p, TIMEOUT) <= offset) {
+                if (System.nanoTime() > deadline) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("record " + topic + "/" + partition + "/" + offset
+                            + " was not read within " + TIMEOUT.toSeconds() + " s");
+                }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if (r.offset() == offset) {
                         return record(r, Integer.MAX_VALUE);
@@ -143,9 +231,16 @@ public class KafkaBacklog implements AutoCloseable {
     }
 
     private void keep(ConsumerRecord<byte[], byte[]> r) {
-        kept.addLast(record(r, KEPT_VALUE));
+        DeadLetterRecord record = record(r, KEPT_VALUE);
+        String key = r.topic() + "/" + r.partition() + "/" + r.offset();
+        if (others.test(record) || decided.test(key)) {
+            return;
+        }
+        kept.put(key, record);
         if (kept.size() > KEPT_RECORDS) {
-            kept.removeFirst();
+            var oldest = kept.keySet().iterator();
+            notKept.add(oldest.next());
+            oldest.remove();
         }
     }
 

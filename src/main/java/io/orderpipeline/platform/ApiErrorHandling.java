@@ -63,6 +63,17 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                                 Map.of(), Map.of("Retry-After", "5"));
                     })
                 .end()
+                // Only the dead-letter console asks Kafka while a caller waits; a lasting refusal
+                // (too large, not authorized) is no 503 but a 500 below.
+                .onException(org.apache.kafka.common.errors.RetriableException.class).handled(true)
+                    .process(e -> {
+                        Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+                        log.warn("Kafka unavailable for {} {}: {}", e.getIn().getHeader(Exchange.HTTP_METHOD),
+                                e.getIn().getHeader(Exchange.HTTP_PATH), cause.toString());
+                        write(e, 503, "Service unavailable", "Kafka did not answer in time; what was decided before is kept. "
+                                + "Try again shortly.", Map.of(), Map.of("Retry-After", "5"));
+                    })
+                .end()
                 .onException(Exception.class).handled(true)
                     .process(e -> {
                         Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

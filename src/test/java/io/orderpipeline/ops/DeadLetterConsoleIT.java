@@ -159,6 +159,39 @@ public class DeadLetterConsoleIT {
         awaitExact();
     }
 
+    @Test
+    void allDecidesWhatTheOperatorWasShownAndNothingWrittenSince() throws Exception {
+        RecordMetadata seen = deadLetter("analytics.orders.dlq", "seen", "{\"shown\":true}",
+                Map.of("dlq.source", "clickhouse-sink", "dlq.reason", "listed before the decision"), System.currentTimeMillis());
+        await().atMost(DEADLINE).until(() -> find(list().path("topicRecords"), "offset", seen.offset(), "topic",
+                "analytics.orders.dlq") != null);
+        JsonNode upTo = list().path("listedUpTo");
+        assertThat(post("/api/dead-letters/discard", "{\"all\":true}", "operator:operator123").getStatusCode().value())
+                .as("all without the listing it is about").isEqualTo(400);
+
+        RecordMetadata later = deadLetter("analytics.orders.dlq", "later", "{\"shown\":false}",
+                Map.of("dlq.source", "clickhouse-sink", "dlq.reason", "written after the listing"), System.currentTimeMillis());
+        // The outbox part of the bound is 0 here: this test leaves other tests' outbox rows alone.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) upTo).put("outboxId", 0);
+        String body = "{\"all\":true,\"upTo\":" + json.writeValueAsString(upTo) + "}";
+        assertThat(post("/api/dead-letters/discard", "{\"all\":true,\"upTo\":{\"outboxId\":0,\"listedAt\":\"2026-01-01T00:00:00Z\","
+                + "\"records\":{\"order.events/0\":5}}}", "operator:operator123").getStatusCode().value())
+                .as("only the dead-letter topics' partitions").isEqualTo(400);
+        ResponseEntity<String> discarded = post("/api/dead-letters/discard", body, "operator:operator123");
+        assertThat(discarded.getStatusCode().value()).as(discarded.getBody()).isEqualTo(200);
+        assertThat(json.readTree(discarded.getBody()).path("topicRecords").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(json.readTree(discarded.getBody()).path("outboxRows").asInt()).isZero();
+
+        await().atMost(DEADLINE).until(() -> find(list().path("topicRecords"), "offset", later.offset(), "topic",
+                "analytics.orders.dlq") != null);
+        assertThat(find(list().path("topicRecords"), "offset", seen.offset(), "topic", "analytics.orders.dlq")).isNull();
+        assertThat(mysql.queryForObject("SELECT COUNT(*) FROM dead_letter_decisions WHERE topic = 'analytics.orders.dlq' "
+                + "AND partition_no = ? AND offset_no = ?", Long.class, later.partition(), later.offset()))
+                .as("the record written after the listing is undecided").isZero();
+        assertThat(post("/api/dead-letters/discard", target("analytics.orders.dlq", later), "operator:operator123")
+                .getStatusCode().value()).isEqualTo(200);
+    }
+
     // ---- helpers ----
 
     long insertOrderWithLargeEvent(String orderId) {

@@ -62,7 +62,7 @@ class OpsRoutesTest extends ApiRouteTestSupport {
 
     @Test
     void aRequeueIsDoneInTheNameOfTheSignedInOperator() throws Exception {
-        var target = new DeadLetterConsole.Target(42L, null, null, null, null);
+        var target = new DeadLetterConsole.Target(42L, null, null, null, null, null);
         when(console.requeue(target, "alice")).thenReturn(new DeadLetterConsole.Outcome("requeue", 1, 0));
 
         Exchange e = action("dead-letters-requeue", target, "alice");
@@ -74,7 +74,7 @@ class OpsRoutesTest extends ApiRouteTestSupport {
 
     @Test
     void withoutAnOperatorNothingIsDone() throws Exception {
-        Exchange e = action("dead-letters-discard", new DeadLetterConsole.Target(null, null, null, null, true), null);
+        Exchange e = action("dead-letters-discard", new DeadLetterConsole.Target(null, null, null, null, true, new DeadLetterConsole.UpTo(5, Instant.parse("2026-11-26T10:00:00Z"), Map.of())), null);
 
         assertThat(status(e)).isEqualTo(500);
         verify(console, never()).discard(any(), anyString());
@@ -82,7 +82,7 @@ class OpsRoutesTest extends ApiRouteTestSupport {
 
     @Test
     void aRecordDecidedAlreadyIsA409Problem() throws Exception {
-        var target = new DeadLetterConsole.Target(null, "analytics.orders.dlq", 0, 7L, null);
+        var target = new DeadLetterConsole.Target(null, "analytics.orders.dlq", 0, 7L, null, null);
         doThrow(ApiProblem.conflict("Record analytics.orders.dlq/0/7 was decided on already")).when(console).discard(target, "bob");
 
         Exchange e = action("dead-letters-discard", target, "bob");
@@ -103,7 +103,8 @@ class OpsRoutesTest extends ApiRouteTestSupport {
     @Test
     void theListIsTheConsolesAnswer() throws Exception {
         when(console.list()).thenReturn(new DeadLetterConsole.DeadLetters(List.of(new DeadLetterConsole.OutboxDeadLetter(
-                5, "e", "order-1", "OrderCreated", 5, Instant.parse("2026-11-26T10:00:00Z"), "too large", "{}")), List.of(), List.of()));
+                5, "e", "order-1", "OrderCreated", 5, Instant.parse("2026-11-26T10:00:00Z"), "too large", "{}")), List.of(), List.of(), 0, null,
+                new DeadLetterConsole.UpTo(5, Instant.parse("2026-11-26T10:00:00Z"), Map.of())));
         startWithDirectInputs(ROUTES);
 
         Exchange e = call("dead-letters-list", null, Map.of());

@@ -83,6 +83,30 @@ class HealthWhenServicesDownIT {
         assertThat(http.getForEntity("/actuator/health/liveness", Map.class).getStatusCode()).isEqualTo(HttpStatus.OK);
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDeadLetterConsoleListsWhatMySqlHoldsAndRefusesKafkaWorkWith503() {
+        org.springframework.http.HttpHeaders operator = new org.springframework.http.HttpHeaders();
+        operator.setBasicAuth("operator", "operator123");
+        long start = System.nanoTime();
+        ResponseEntity<Map> listed = http.exchange("/api/dead-letters", org.springframework.http.HttpMethod.GET,
+                new org.springframework.http.HttpEntity<>(operator), Map.class);
+        // The outbox part needs MySQL only; the topic part says why it is missing.
+        assertThat(listed.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(listed.getBody()).containsKey("outbox").containsKey("heldOrders");
+        assertThat((String) listed.getBody().get("topicRecordsProblem")).startsWith("Kafka did not answer");
+        assertThat((java.util.List<Object>) listed.getBody().get("topicRecords")).isEmpty();
+        assertThat((System.nanoTime() - start) / 1_000_000_000).as("seconds to list").isLessThan(30);
+
+        operator.set("Content-Type", "application/json");
+        ResponseEntity<Map> decided = http.exchange("/api/dead-letters/discard", org.springframework.http.HttpMethod.POST,
+                new org.springframework.http.HttpEntity<>("{\"topic\":\"analytics.orders.dlq\",\"partition\":0,\"offset\":0}",
+                        operator), Map.class);
+        assertThat(decided.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(decided.getHeaders().getFirst("Retry-After")).isEqualTo("5");
+        assertThat((String) decided.getBody().get("detail")).startsWith("Kafka did not answer");
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
