@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderpipeline.platform.ClickHouseSchema;
+import io.orderpipeline.platform.KafkaOffsets;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -110,11 +111,11 @@ public class SinkBlocks {
         @SuppressWarnings("unchecked")
         List<Exchange> polled = batch.getIn().getBody(List.class);
         Map<TopicPartition, List<SinkRecord>> byPartition = new LinkedHashMap<>();
-        SinkOffsets.Handle offsets = null;
+        KafkaOffsets.Handle offsets = null;
         for (Exchange e : polled) {
             Message m = e.getMessage();
             if (offsets == null) {
-                offsets = m.getHeader(KafkaConstants.MANUAL_COMMIT, SinkOffsets.Handle.class);
+                offsets = m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaOffsets.Handle.class);
             }
             String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
             int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
@@ -280,7 +281,7 @@ public class SinkBlocks {
     public void commit(Exchange batch) {
         @SuppressWarnings("unchecked")
         Map<TopicPartition, OffsetAndMetadata> done = batch.getProperty(COMMIT, Map.class);
-        batch.getProperty(OFFSETS, SinkOffsets.Handle.class).commit(done);
+        batch.getProperty(OFFSETS, KafkaOffsets.Handle.class).commit(done);
     }
 
     /** A record as a row of orders_analytics, or null (and a refusal) when it can never be one. */

@@ -1,5 +1,7 @@
 package io.orderpipeline.sink;
 
+import io.orderpipeline.platform.KafkaOffsets;
+
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -15,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 public class SinkConfig {
 
     @Bean("sinkOffsets")
-    SinkOffsets sinkOffsets(SinkProperties props) {
-        return new SinkOffsets(props.commitTimeout());
+    KafkaOffsets sinkOffsets(SinkProperties props) {
+        return new KafkaOffsets(props.commitTimeout());
     }
 
     /**

@@ -67,7 +67,7 @@ public final class Chaos {
     private AppProcess app;
     private Map<String, String> baseline = Map.of();
     // Transformer consumers per instance (app.transformer.consumers).
-    private final int consumers = Integer.parseInt(LocalStack.env("TRANSFORMER_CONSUMERS", "6"));
+    private final int consumers = Integer.parseInt(LocalStack.env("TRANSFORMER_CONSUMERS", "2"));
 
     private Chaos(boolean shortRun) {
         this.shortRun = shortRun;

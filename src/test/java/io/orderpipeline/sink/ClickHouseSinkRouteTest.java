@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orderpipeline.platform.KafkaOffsets;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -323,7 +324,7 @@ class ClickHouseSinkRouteTest {
         e.getIn().setHeader(KafkaConstants.PARTITION, tp.partition());
         e.getIn().setHeader(KafkaConstants.OFFSET, offset);
         e.getIn().setHeader(KafkaConstants.KEY, "k" + offset);
-        e.getIn().setHeader(KafkaConstants.MANUAL_COMMIT, new SinkOffsets.Handle(kafka, Duration.ofSeconds(1)));
+        e.getIn().setHeader(KafkaConstants.MANUAL_COMMIT, new KafkaOffsets.Handle(kafka, Duration.ofSeconds(1)));
         e.getIn().setBody(value);
         return e;
     }

@@ -2,32 +2,44 @@ package io.orderpipeline.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.orderpipeline.platform.KafkaOffsets;
 import io.orderpipeline.platform.LocalStack;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
- * Route-level test of routes/event-transformer.camel.yaml, the file a deployment runs: Kafka on
- * both ends replaced by Camel mocks, the mapping and the commit step real.
+ * Route-level test of routes/event-transformer.camel.yaml, the file a deployment runs: a batch as
+ * camel-kafka's batching consumer hands it over, the send to Kafka replaced by a Camel mock, the
+ * mapping real, and the offsets committed to Kafka's MockConsumer.
  */
 class EventTransformerRouteTest extends CamelTestSupport {
 
     static final String EVENT_ID = "5b1c6a7e-3f7a-4a49-9d55-0a1b2c3d4e5f";
-    final AtomicInteger commits = new AtomicInteger();
+    static final TopicPartition P0 = new TopicPartition("order.events", 0);
+    static final TopicPartition P1 = new TopicPartition("order.events", 1);
+    final MockConsumer<Object, Object> kafka = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
 
     @Override
     public boolean isUseAdviceWith() {
@@ -38,7 +50,7 @@ class EventTransformerRouteTest extends CamelTestSupport {
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties p = new Properties();
         p.putAll(Map.of("app.transformer.enabled", "true", "app.transformer.group-id", "g",
-                "app.transformer.consumers", "1", "app.transformer.max-poll-records", "10",
+                "app.transformer.consumers", "1", "app.transformer.max-poll-records", "10", "app.transformer.poll-timeout-ms", "20",
                 "app.kafka.topics.order-events", "order.events", "app.kafka.topics.order-events-dlq", "order.events.dlq",
                 "app.kafka.topics.analytics-orders", "analytics.orders"));
         return p;
@@ -48,7 +60,8 @@ class EventTransformerRouteTest extends CamelTestSupport {
     protected void bindToRegistry(org.apache.camel.spi.Registry registry) {
         OrderEventMapper mapper = new OrderEventMapper(JsonMapper.builder().findAndAddModules().build());
         registry.bind("orderEventMapper", mapper);
-        registry.bind("eventTransformer", new EventTransformer(mapper));
+        registry.bind("eventTransformer", new EventTransformer(mapper, "order.events.dlq"));
+        registry.bind("transformerOffsets", new KafkaOffsets(Duration.ofSeconds(1)));
     }
 
     void startRoute() throws Exception {
@@ -56,92 +69,110 @@ class EventTransformerRouteTest extends CamelTestSupport {
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveResource(context, file));
         AdviceWith.adviceWith(context, "event-transformer", route -> {
             route.replaceFromWith("direct:order-events");
-            route.weaveById("to-analytics-orders").replace().to("mock:analytics-orders");
-            route.weaveById("to-dead-letters").replace().to("mock:dlq");
+            route.weaveById("to-analytics-orders").replace().to("mock:kafka");
             route.weaveById("count-transformed").remove();
             route.weaveById("count-dead-lettered").remove();
         });
         context.start();
+        kafka.assign(List.of(P0, P1));
     }
 
     @Test
-    void anEventBecomesOneRowKeyedByOrderAndItsOffsetIsCommittedAfterward() throws Exception {
+    void aBatchGoesOutInOneSendRowsKeyedByOrderPoisonAddressedToTheDeadLetterTopicThenItsOffsetsAreCommitted() throws Exception {
         startRoute();
-        MockEndpoint rows = getMockEndpoint("mock:analytics-orders");
-        rows.expectedMessageCount(1);
-        rows.expectedHeaderReceived(KafkaConstants.KEY, "o-9");
-        rows.expectedHeaderReceived("id", EVENT_ID);
-        // No time in the seed's payload: the event's is the record's (the outbox row's), and it travels on.
-        rows.expectedHeaderReceived(KafkaConstants.OVERRIDE_TIMESTAMP, java.time.Instant.parse("2026-11-25T08:26:40Z").toEpochMilli());
-        getMockEndpoint("mock:dlq").expectedMessageCount(0);
+        MockEndpoint out = getMockEndpoint("mock:kafka");
+        out.expectedMessageCount(1);
 
-        template.sendBodyAndHeaders("direct:order-events",
-                "{\"orderId\":\"o-9\",\"userId\":\"u\",\"totalAmount\":12.30,\"status\":\"PENDING\"}",
-                Map.of("id", EVENT_ID.getBytes(), "eventType", "OrderCreated".getBytes(),
-                        KafkaConstants.TIMESTAMP, java.time.Instant.parse("2026-11-25T08:26:40Z").toEpochMilli(), KafkaConstants.MANUAL_COMMIT, commit(),
-                        "User-Agent", "must not travel on"));
+        long eventTime = Instant.parse("2026-11-25T08:26:40Z").toEpochMilli();
+        send(List.of(
+                // No time in the seed's payload: the event's is the record's (the outbox row's), and it travels on.
+                record(P0, 5, "{\"orderId\":\"o-9\",\"userId\":\"u\",\"totalAmount\":12.30,\"status\":\"PENDING\"}",
+                        Map.of("id", EVENT_ID.getBytes(), "eventType", "OrderCreated".getBytes(), KafkaConstants.TIMESTAMP, eventTime,
+                                "User-Agent", "must not travel on")),
+                record(P1, 3, "{\"orderId\":\"o-1\"}", Map.of("id", "e-2".getBytes(), "eventType", "OrderExploded".getBytes(),
+                        KafkaConstants.KEY, "o-1")),
+                record(P0, 6, "{\"orderId\":\"o-9\",\"userId\":\"u\",\"totalAmount\":12.30,\"status\":\"PAID\",\"previousStatus\":\"PENDING\"}",
+                        Map.of("id", "6c2d7b8f-4a8b-4b5a-8e66-1b2c3d4e5f60".getBytes(), "eventType", "OrderStatusChanged".getBytes(), KafkaConstants.TIMESTAMP, eventTime))));
 
         MockEndpoint.assertIsSatisfied(context);
-        String body = rows.getReceivedExchanges().get(0).getIn().getBody(String.class);
-        assertThat(body).contains("\"order_id\":\"o-9\"", "\"total_amount\":12.30", "\"created_at\":\"2026-11-25 08:26:40\"");
-        assertThat(rows.getReceivedExchanges().get(0).getIn().getHeaders()).doesNotContainKey("User-Agent");
-        assertThat(commits).hasValue(1);
+        Exchange batch = out.getReceivedExchanges().get(0);
+        List<Message> sent = messages(batch);
+        assertThat(sent).hasSize(3);
+
+        Message row = sent.get(0);
+        assertThat(row.getHeader(KafkaConstants.KEY)).isEqualTo("o-9");
+        assertThat(row.getHeader("id")).isEqualTo(EVENT_ID);
+        assertThat(row.getHeader(KafkaConstants.OVERRIDE_TIMESTAMP)).isEqualTo(eventTime);
+        assertThat(row.getHeader(KafkaConstants.OVERRIDE_TOPIC)).isNull();
+        assertThat(row.getHeaders()).doesNotContainKey("User-Agent").doesNotContainKey(KafkaConstants.MANUAL_COMMIT);
+        assertThat(row.getBody(String.class)).contains("\"order_id\":\"o-9\"", "\"total_amount\":12.30",
+                "\"created_at\":\"2026-11-25 08:26:40\"");
+
+        Message poison = sent.get(1);
+        assertThat(poison.getHeader(KafkaConstants.OVERRIDE_TOPIC)).isEqualTo("order.events.dlq");
+        assertThat(poison.getHeader("dlq.reason")).isEqualTo("unknown event type 'OrderExploded'");
+        assertThat(poison.getHeader("dlq.origin")).isEqualTo("order.events/1/3");
+        assertThat(poison.getHeader(KafkaConstants.KEY)).isEqualTo("o-1");
+
+        assertThat(sent.get(2).getHeader(KafkaConstants.OVERRIDE_TOPIC)).as("%s", sent.get(2).getHeaders()).isNull();
+        assertThat(batch.getProperty(EventTransformer.TRANSFORMED)).isEqualTo(2);
+        assertThat(batch.getProperty(EventTransformer.DEAD_LETTERED)).isEqualTo(1);
+        // After the send: each partition's next offset, in one commit.
+        assertThat(kafka.committed(java.util.Set.of(P0, P1))).containsEntry(P0, new OffsetAndMetadata(7))
+                .containsEntry(P1, new OffsetAndMetadata(4));
     }
 
     @Test
-    void poisonGoesToTheDeadLetterTopicWithItsReasonAndIsCommittedToo() throws Exception {
+    void aFailedSendCommitsNothing() throws Exception {
         startRoute();
-        MockEndpoint dlq = getMockEndpoint("mock:dlq");
-        dlq.expectedMessageCount(1);
-        dlq.expectedHeaderReceived("dlq.reason", "unknown event type 'OrderExploded'");
-        dlq.expectedHeaderReceived(KafkaConstants.KEY, "o-1");
-        getMockEndpoint("mock:analytics-orders").expectedMessageCount(0);
-
-        template.sendBodyAndHeaders("direct:order-events", "{\"orderId\":\"o-1\"}",
-                Map.of("id", EVENT_ID.getBytes(), "eventType", "OrderExploded".getBytes(), KafkaConstants.KEY, "o-1",
-                        KafkaConstants.MANUAL_COMMIT, commit()));
-
-        MockEndpoint.assertIsSatisfied(context);
-        assertThat(commits).hasValue(1);
-    }
-
-    @Test
-    void aFailedSendIsNotCommitted() throws Exception {
-        startRoute();
-        getMockEndpoint("mock:analytics-orders").whenAnyExchangeReceived(e -> {
+        getMockEndpoint("mock:kafka").whenAnyExchangeReceived(e -> {
             throw new IllegalStateException("broker gone");
         });
 
-        template.send("direct:order-events", e -> {
-            e.getIn().setBody("{\"orderId\":\"o-3\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"PENDING\"}");
-            e.getIn().setHeaders(new java.util.HashMap<>(Map.of("id", EVENT_ID.getBytes(), "eventType",
-                    "OrderCreated".getBytes(), KafkaConstants.MANUAL_COMMIT, commit())));
-        });
+        Exchange result = send(List.of(record(P0, 5, "{\"orderId\":\"o-3\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"PENDING\"}",
+                Map.of("id", EVENT_ID.getBytes(), "eventType", "OrderCreated".getBytes()))));
 
-        assertThat(commits).hasValue(0);
+        assertThat(result.getException()).hasMessageContaining("broker gone");
+        assertThat(kafka.committed(java.util.Set.of(P0))).doesNotContainKey(P0);
     }
 
     @Test
-    void onlyThePartitionsLastRecordOfAPollCommits() throws Exception {
+    void aPartitionARebalanceTookAwayIsNeitherSentNorCommitted() throws Exception {
         startRoute();
-        getMockEndpoint("mock:analytics-orders").expectedMessageCount(3);
+        getMockEndpoint("mock:kafka").expectedMessageCount(1);
+        List<Exchange> records = List.of(
+                record(P0, 1, "{\"orderId\":\"o-5\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"PENDING\"}",
+                        Map.of("id", "7d3e8c9a-5b9c-4c6b-9f77-2c3d4e5f6071".getBytes(), "eventType", "OrderCreated".getBytes())),
+                record(P1, 8, "{\"orderId\":\"o-6\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"PENDING\"}",
+                        Map.of("id", "8e4f9dab-6cad-4d7c-a088-3d4e5f607182".getBytes(), "eventType", "OrderCreated".getBytes())));
+        kafka.assign(List.of(P0)); // a poll between the records' and the commit gave P1 to another instance
 
-        for (boolean last : new boolean[] {false, false, true}) {
-            template.sendBodyAndHeaders("direct:order-events", "{\"orderId\":\"o-4\",\"userId\":\"u\",\"totalAmount\":1,\"status\":\"PENDING\"}",
-                    Map.of("id", UUID.randomUUID().toString().getBytes(), "eventType", "OrderCreated".getBytes(),
-                            KafkaConstants.MANUAL_COMMIT, commit(), KafkaConstants.LAST_RECORD_BEFORE_COMMIT, last));
-        }
+        send(records);
 
         MockEndpoint.assertIsSatisfied(context);
-        assertThat(commits).hasValue(1);
+        assertThat(messages(getMockEndpoint("mock:kafka").getReceivedExchanges().get(0))).singleElement()
+                .satisfies(m -> assertThat(m.getHeader(KafkaConstants.KEY)).isEqualTo("o-5"));
+        assertThat(kafka.committed(java.util.Set.of(P0, P1))).containsEntry(P0, new OffsetAndMetadata(2)).doesNotContainKey(P1);
     }
 
-    KafkaManualCommit commit() {
-        return new KafkaManualCommit() {
-            @Override
-            public void commit() {
-                commits.incrementAndGet();
-            }
-        };
+    /** As camel-kafka's batching consumer hands a batch to the route: one exchange whose body lists the records. */
+    Exchange send(List<Exchange> records) {
+        return template.send("direct:order-events", e -> e.getIn().setBody(records));
+    }
+
+    Exchange record(TopicPartition tp, long offset, String value, Map<String, Object> headers) {
+        Exchange e = new DefaultExchange(context);
+        e.getIn().setHeaders(new HashMap<>(headers));
+        e.getIn().setHeader(KafkaConstants.TOPIC, tp.topic());
+        e.getIn().setHeader(KafkaConstants.PARTITION, tp.partition());
+        e.getIn().setHeader(KafkaConstants.OFFSET, offset);
+        e.getIn().setHeader(KafkaConstants.MANUAL_COMMIT, new KafkaOffsets.Handle(kafka, Duration.ofSeconds(1)));
+        e.getIn().setBody(value);
+        return e;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Message> messages(Exchange batch) {
+        return ((List<Exchange>) batch.getIn().getBody(List.class)).stream().map(Exchange::getIn).toList();
     }
 }

@@ -1,4 +1,4 @@
-package io.orderpipeline.sink;
+package io.orderpipeline.platform;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -13,17 +13,19 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The sink's offsets, through camel-kafka's manual-commit extension point (kafkaManualCommitFactory):
- * each consumed record carries a handle on the consumer that polled it, which the route uses on the
- * same thread to read the committed offsets with their metadata, to record a batch's planned blocks
- * before inserting them, and to commit after the insert. camel-kafka's own manual commit commits an
- * offset without metadata, and only the last record's partition for a whole batch.
+ * A batching route's offsets, through camel-kafka's manual-commit extension point
+ * (kafkaManualCommitFactory): each consumed record carries a handle on the consumer that polled it,
+ * which the route uses on the same thread to commit every partition of a batch in one request once
+ * the batch's work is done (the transformer), and to read the committed offsets with their metadata
+ * and record a batch's planned blocks before inserting them (the sink). camel-kafka's own manual
+ * commit commits an offset without metadata, and only the last record's partition for a whole batch
+ * (its asynchronous one only at a rebalance).
  */
-public class SinkOffsets implements KafkaManualCommitFactory {
+public class KafkaOffsets implements KafkaManualCommitFactory {
 
     private final Duration timeout;
 
-    public SinkOffsets(Duration timeout) {
+    public KafkaOffsets(Duration timeout) {
         this.timeout = timeout;
     }
 
@@ -37,7 +39,7 @@ public class SinkOffsets implements KafkaManualCommitFactory {
         private final Consumer<?, ?> consumer;
         private final Duration timeout;
 
-        Handle(Consumer<?, ?> consumer, Duration timeout) {
+        public Handle(Consumer<?, ?> consumer, Duration timeout) {
             this.consumer = consumer;
             this.timeout = timeout;
         }
@@ -45,7 +47,7 @@ public class SinkOffsets implements KafkaManualCommitFactory {
         /** Not used: the route commits offsets with {@link #commit(Map)}, one call per batch. */
         @Override
         public void commit() {
-            throw new UnsupportedOperationException("the sink commits per batch with SinkOffsets.Handle.commit(Map)");
+            throw new UnsupportedOperationException("a batch is committed with KafkaOffsets.Handle.commit(Map)");
         }
 
         public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
