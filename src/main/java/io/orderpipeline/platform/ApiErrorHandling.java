@@ -63,6 +63,13 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                                 Map.of(), Map.of("Retry-After", "5"));
                     })
                 .end()
+                // An order write over app.api.max-writes-in-flight: the answer comes at once, nothing was read or written.
+                .onException(org.apache.camel.processor.ThrottlerRejectedExecutionException.class).handled(true)
+                    .process(e -> {
+                        write(e, 503, "Service unavailable", "Too many orders are being written right now; nothing was "
+                                + "written. Try again after Retry-After seconds.", Map.of(), Map.of("Retry-After", "1"));
+                    })
+                .end()
                 // Only the dead-letter console asks Kafka while a caller waits; a lasting refusal
                 // (too large, not authorized) is no 503 but a 500 below.
                 .onException(org.apache.kafka.common.errors.RetriableException.class).handled(true)

@@ -28,7 +28,10 @@ import org.springframework.test.context.DynamicPropertySource;
 // beside the other tests.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"app.outbox.relay.enabled=false", "app.transformer.enabled=false", "app.sink.mode=off",
-            "app.keeper.enabled=false"})
+            "app.keeper.enabled=false",
+            // Two HTTP workers and no queue: two requests waiting for the dead ClickHouse fill them.
+            "spring.task.execution.pool.core-size=2", "spring.task.execution.pool.max-size=2",
+            "spring.task.execution.pool.queue-capacity=0"})
 @org.springframework.test.annotation.DirtiesContext
 class HealthWhenServicesDownIT {
 
@@ -105,6 +108,38 @@ class HealthWhenServicesDownIT {
         assertThat(decided.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         assertThat(decided.getHeaders().getFirst("Retry-After")).isEqualTo("5");
         assertThat((String) decided.getBody().get("detail")).startsWith("Kafka did not answer");
+    }
+
+    @Test
+    void withEveryWorkerBusyARequestIsRefusedAtOnceWith503AndRetryAfter() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            // Each waits for the dead ClickHouse (up to its pool's 3 s timeout), holding a worker.
+            for (int i = 0; i < 2; i++) {
+                pool.submit(() -> http.getForEntity("/api/analytics/summary", String.class));
+            }
+            long[] refusedInMs = {-1};
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                long start = System.nanoTime();
+                ResponseEntity<Map> r = http.getForEntity("/api/orders?limit=1", Map.class);
+                if (r.getStatusCode() != HttpStatus.SERVICE_UNAVAILABLE) {
+                    // A worker was free after all: keep both busy and ask again.
+                    pool.submit(() -> http.getForEntity("/api/analytics/summary", String.class));
+                    return false;
+                }
+                refusedInMs[0] = (System.nanoTime() - start) / 1_000_000;
+                assertThat(r.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+                assertThat(r.getHeaders().getContentType().toString()).startsWith("application/problem+json");
+                assertThat((String) r.getBody().get("detail")).contains("nothing was read or written");
+                return true;
+            });
+            assertThat(refusedInMs[0]).as("ms to refuse").isLessThan(1000);
+        } finally {
+            pool.shutdownNow();
+        }
+        // The workers come free: the API answers again by itself.
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.getForEntity("/api/orders?limit=1", String.class)
+                .getStatusCode() == HttpStatus.OK);
     }
 
     private static int closedPort() throws IOException {
