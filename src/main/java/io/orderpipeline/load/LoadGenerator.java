@@ -59,6 +59,9 @@ public final class LoadGenerator {
     private final ExecutorService workers;
     private final ConcurrentLinkedQueue<Tracked> changeable = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> latenciesMicros = new ConcurrentLinkedQueue<>();
+    // Overload refusals (503 with Retry-After) apart: how quick they are is a figure of its own.
+    private final ConcurrentLinkedQueue<Long> refusedMicros = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> acceptedMicros = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> createdIds = new ConcurrentLinkedQueue<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong ok = new AtomicLong();
@@ -88,7 +91,8 @@ public final class LoadGenerator {
         }
     }
 
-    public record Response(int status, String body) {
+    /** An answer: its status, body, and Retry-After header (null when absent). */
+    public record Response(int status, String body, String retryAfter) {
     }
 
     /** Ids of the orders the API acknowledged with 201 (make chaos checks each one is stored). */
@@ -124,7 +128,7 @@ public final class LoadGenerator {
                 answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         }
-        return new Response(status, answer);
+        return new Response(status, answer, c.getHeaderField("Retry-After"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -220,7 +224,12 @@ public final class LoadGenerator {
                 inFlight.release();
             }
             int code = response.status();
+            long micros = (System.nanoTime() - t0) / 1000;
+            if (code == 503 && response.retryAfter() != null) {
+                refusedMicros.add(micros);
+            }
             if (code == 201 || code == 200) {
+                acceptedMicros.add(micros);
                 ok.incrementAndGet();
                 String status = kind.equals("create") ? "PENDING" : kind;
                 if (kind.equals("create")) {
@@ -297,6 +306,12 @@ public final class LoadGenerator {
         s.put("latencyMsP95", percentile(all, 95) / 1000.0);
         s.put("latencyMsP99", percentile(all, 99) / 1000.0);
         s.put("latencyMsMax", all.length == 0 ? 0 : all[all.length - 1] / 1000.0);
+        long[] accepted = acceptedMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] refused = refusedMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+        s.put("acceptedLatencyMsP99", percentile(accepted, 99) / 1000.0);
+        s.put("refusedWithRetryAfter", refused.length);
+        s.put("refusedLatencyMsP50", percentile(refused, 50) / 1000.0);
+        s.put("refusedLatencyMsP99", percentile(refused, 99) / 1000.0);
         out.printf(Locale.ROOT, "%nDone: %d ok of %d sent in %.1f s = %.1f requests/s (target %d/s); "
                         + "%d orders created, %d status changes%n", ok.get(), sent.get(), seconds,
                 ok.get() / seconds, rate, created.get(), changed.get());

@@ -72,6 +72,7 @@ public final class Bench {
     private final int e2eRate = intEnv("BENCH_E2E_RATE", 1000);
     private final int e2eSeconds = intEnv("BENCH_E2E_SECONDS", 60);
     private final int e2eReps = intEnv("BENCH_E2E_REPS", 2);
+    private final int overloadSeconds = intEnv("BENCH_OVERLOAD_SECONDS", 30);
     private final int sinkRows = intEnv("BENCH_SINK_ROWS", 200_000);
     // The sink's batch (app.sink.max-batch): the raw insert uses the same size.
     private final int sinkBatch = intEnv("SINK_MAX_BATCH", 5000);
@@ -300,6 +301,9 @@ public final class Bench {
             for (int i = 0; i < e2eReps; i++) {
                 runs.add(endToEndRun(app, i + 1, i == e2eReps - 1));
             }
+            if (overloadSeconds > 0) {
+                overload(app);
+            }
         } finally {
             app.stop();
         }
@@ -321,6 +325,13 @@ public final class Bench {
             row("e2e", k.replace("Ms", " ms").replace("row", "row ").replace("view", "views "), v, null,
                     k.endsWith("P50Ms") ? "300 ms" : k.endsWith("P99Ms") ? "1,000 ms" : "");
         }
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        for (String stage : runs.isEmpty() ? List.<String>of() : List.copyOf(cpuStages(runs.get(0)).keySet())) {
+            Map<String, Double> v = Stats.spread(runs.stream().map(m -> cpuStages(m).get(stage)).toList());
+            cpu.put(stage, v);
+            row("e2e", "CPU µs/request " + stage, v, null, stage.equals("total") ? "500 µs" : "");
+        }
+        r.put("cpuMicrosPerRequest", cpu);
     }
 
     private Map<String, Object> endToEndRun(AppProcess app, int n, boolean chart) throws Exception {
@@ -348,10 +359,16 @@ public final class Bench {
             }
         }, "e2e-sampler");
         sampler.start();
+        StageCpu cpuBefore = StageCpu.of(app.pid());
         Map<String, Object> load = runLoad(app, e2eRate, e2eSeconds);
         long loadEnd = System.currentTimeMillis();
         awaitPipelineIdle();
         long drained = System.currentTimeMillis();
+        // Until the last event is in ClickHouse: every stage's work for these requests is inside.
+        Map<String, Double> cpuMs = cpuBefore.until(StageCpu.of(app.pid()));
+        long requests = ((Number) load.get("ok")).longValue();
+        Map<String, Double> cpuPerRequest = new LinkedHashMap<>();
+        cpuMs.forEach((stage, ms) -> cpuPerRequest.put(stage, (double) Math.round(requests == 0 ? 0 : ms * 1000 / requests)));
         done.countDown();
         sampler.join();
         if (samplerFailure.get() != null) {
@@ -404,15 +421,65 @@ public final class Bench {
         r.put("viewP99Ms", Stats.percentile(v, 99));
         r.put("maxBacklog", backlog.stream().mapToLong(b -> b.outbox() + b.transformerLag() + b.sinkLag()).max().orElse(0));
         r.put("drainSecondsAfterLoad", Stats.round((drained - loadEnd) / 1000.0));
+        r.put("cpuMicrosPerRequest", cpuPerRequest);
         r.put("perSecond", perSecond);
         r.put("backlog", backlog);
         out.printf(Locale.ROOT, "  run #%d: %s rows, row p50/p95/p99 %.0f/%.0f/%.0f ms, views p50/p99 %.0f/%.0f ms, max backlog %s%n",
                 n, all[0], q[0], q[1], q[2], r.get("viewP50Ms"), r.get("viewP99Ms"), r.get("maxBacklog"));
+        out.printf(Locale.ROOT, "          app CPU µs per request: %s%n", cpuPerRequest);
         if (chart) {
             LatencyChart.draw(OUT.resolve("e2e-latency.png"), String.format(Locale.ROOT,
                     "End to end at %d requests/s (run %d): commit to orders_analytics", e2eRate, n), perSecond, backlog);
         }
         return r;
+    }
+
+    /**
+     * Twice the end-to-end rate (more than two cores sustain) on the warmed app, then a light load:
+     * the refusals must be quick 503s with Retry-After, every acknowledged order must reach
+     * ClickHouse, and the light load afterwards must be answered in full (it recovers by itself).
+     */
+    private void overload(AppProcess app) throws Exception {
+        int rate = intEnv("BENCH_OVERLOAD_RATE", 2 * e2eRate);
+        heading("overload: " + rate + " requests/s for " + overloadSeconds + " s, then 100/s for 10 s");
+        // One boundary for both stores: MySQL's UTC clock, which created_at and ClickHouse's event time come from.
+        String since = services.mysql.queryForObject("SELECT DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.%f')", String.class);
+        long sinceMs = java.time.LocalDateTime.parse(since).toInstant(ZoneOffset.UTC).toEpochMilli();
+        Map<String, Object> over = runLoad(app, rate, overloadSeconds);
+        Map<String, Object> after = runLoad(app, 100, 10);
+        awaitPipelineIdle();
+        long mysqlOrders = services.mysql.queryForObject("SELECT COUNT(*) FROM orders WHERE created_at >= ?", Long.class,
+                since.replace('T', ' '));
+        long clickHouseOrders = services.clickHouseLong("SELECT uniqExact(order_id) FROM analytics.orders_analytics "
+                + "WHERE event_type = 'OrderCreated' AND event_time_ms >= " + sinceMs);
+        long acknowledged = ((Number) over.get("ordersCreated")).longValue() + ((Number) after.get("ordersCreated")).longValue();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("offeredRate", rate);
+        r.put("answered2xxPerSecond", over.get("achievedRate"));
+        r.put("refusedWithRetryAfter", over.get("refusedWithRetryAfter"));
+        r.put("otherErrors", ((Number) over.get("errors")).longValue() - ((Number) over.get("refusedWithRetryAfter")).longValue());
+        r.put("skippedByTheClient", over.get("skipped"));
+        r.put("refusedLatencyMsP50", over.get("refusedLatencyMsP50"));
+        r.put("refusedLatencyMsP99", over.get("refusedLatencyMsP99"));
+        r.put("acceptedLatencyMsP99", over.get("acceptedLatencyMsP99"));
+        r.put("ordersAcknowledged", acknowledged);
+        r.put("ordersInMysql", mysqlOrders);
+        r.put("ordersInClickHouse", clickHouseOrders);
+        r.put("afterwardsErrors", after.get("errors"));
+        results.put("overload", r);
+        out.printf(Locale.ROOT, "  %s%n", r);
+        row("overload", "2xx/s at " + rate + "/s offered", Stats.spread(List.of(((Number) over.get("achievedRate")).doubleValue())),
+                null, "");
+        row("overload", "503 + Retry-After, p99 ms", Stats.spread(List.of(((Number) over.get("refusedLatencyMsP99")).doubleValue())),
+                null, "quick");
+        row("overload", "acknowledged lost", Stats.spread(List.of((double) (mysqlOrders - clickHouseOrders))), null,
+                "0 (" + acknowledged + " acknowledged, " + mysqlOrders + " in MySQL)");
+        row("overload", "errors at 100/s afterwards", Stats.spread(List.of(((Number) after.get("errors")).doubleValue())), null, "0");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> cpuStages(Map<String, Object> run) {
+        return (Map<String, Double>) run.get("cpuMicrosPerRequest");
     }
 
     private Map<String, Object> runLoad(AppProcess app, int rate, int seconds) throws InterruptedException {
