@@ -63,8 +63,9 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                                 Map.of(), Map.of("Retry-After", "5"));
                     })
                 .end()
-                // An order write over app.api.max-writes-in-flight: the answer comes at once, nothing was read or written.
-                .onException(org.apache.camel.processor.ThrottlerRejectedExecutionException.class).handled(true)
+                // An order write over app.api.max-writes-in-flight (or one arriving while Camel shuts down):
+                // the answer comes at once, nothing was written.
+                .onException(java.util.concurrent.RejectedExecutionException.class).handled(true)
                     .process(e -> {
                         write(e, 503, "Service unavailable", "Too many orders are being written right now; nothing was "
                                 + "written. Try again after Retry-After seconds.", Map.of(), Map.of("Retry-After", "1"));

@@ -18,7 +18,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * executor, whose queue is bounded (spring.task.execution.pool.queue-capacity). A request it has no
  * room for is refused here at once, 503 with Retry-After, nothing read or written; waiting in an
  * endless queue would only make every answer late. (Inside the routes, order writes have a limit
- * of their own: app.api.max-writes-in-flight.)
+ * of their own: app.api.max-writes-in-flight.) Spring Boot builds that executor only while the app
+ * defines no Executor bean of its own, and platform-http takes the first it finds: a new Executor
+ * bean (or virtual threads) would quietly lift the bound.
  */
 @RestControllerAdvice
 public class ApiOverload {

@@ -203,6 +203,11 @@ class OrderApiRouteTest extends ApiRouteTestSupport {
             assertThat(status(refused)).isEqualTo(503);
             assertThat(refused.getMessage().getHeader("Retry-After")).isEqualTo("1");
             assertThat(json(refused).path("detail").asText()).contains("nothing was written");
+            // One limit for every order write: a status change is refused as well.
+            Exchange refusedChange = call("order-status", new StatusChangeRequest(OrderStatus.PAID),
+                    Map.of(Exchange.CONTENT_TYPE, "application/json", "id", "o-1"));
+            assertThat(status(refusedChange)).isEqualTo(503);
+            verify(orders, never()).changeStatus(any(), any());
 
             release.countDown();
             for (var f : inFlight) {
