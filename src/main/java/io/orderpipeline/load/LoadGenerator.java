@@ -225,7 +225,8 @@ public final class LoadGenerator {
             }
             int code = response.status();
             long micros = (System.nanoTime() - t0) / 1000;
-            if (code == 503 && response.retryAfter() != null) {
+            // Overload refusals say Retry-After: 1; a database outage's 503 says 5 and is an error like any other.
+            if (code == 503 && "1".equals(response.retryAfter())) {
                 refusedMicros.add(micros);
             }
             if (code == 201 || code == 200) {

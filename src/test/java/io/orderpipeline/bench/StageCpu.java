@@ -43,7 +43,9 @@ final class StageCpu {
     }
 
     static StageCpu of(long pid) throws IOException, InterruptedException {
-        Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+        // The jcmd of the JDK that runs the app.
+        Path jcmd = Path.of(ProcessHandle.of(pid).flatMap(h -> h.info().command())
+                .or(() -> ProcessHandle.current().info().command()).orElse("java")).resolveSibling("jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "Thread.print").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -68,6 +70,9 @@ final class StageCpu {
         STAGES.keySet().forEach(s -> stages.put(s, 0.0));
         stages.put("other", 0.0);
         later.threads.forEach((thread, ms) -> stages.merge(stage(thread), ms - threads.getOrDefault(thread, 0.0), Double::sum));
+        // Threads that ended in between (idle pool threads) took their time with them: shown, not lost.
+        double attributed = stages.values().stream().mapToDouble(Double::doubleValue).sum();
+        stages.put("unattributed", later.processMillis - processMillis - attributed);
         stages.put("total", later.processMillis - processMillis);
         return stages;
     }
