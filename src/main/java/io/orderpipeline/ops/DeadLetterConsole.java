@@ -157,7 +157,7 @@ public class DeadLetterConsole {
             }
             KafkaBacklog.DeadLetterRecord r = kafka.read(t.topic(), t.partition(), t.offset());
             if (r == null || relays(r)) {
-                throw ApiProblem.notFound("No record " + t.topic() + "/" + t.partition() + "/" + t.offset()
+                throw ApiProblem.notFound("No record " + KafkaBacklog.where(t.topic(), t.partition(), t.offset())
                         + " on a dead-letter topic" + (r == null ? "" : " (the relay's: act on its outbox row)"));
             }
             topicRecord(action, r, operator);
@@ -182,7 +182,7 @@ public class DeadLetterConsole {
             if (!bounds.isEmpty()) {
                 refreshDecided();
                 kafka.scan(bounds, r -> {
-                    if (!relays(r) && !decided.contains(key(r.topic(), r.partition(), r.offset()))) {
+                    if (!relays(r) && !decided.contains(r.where())) {
                         try {
                             topicRecord(action, r, operator);
                             records[0]++;
@@ -195,7 +195,7 @@ public class DeadLetterConsole {
             outcome = new Outcome(action, rows, records[0]);
         }
         log.info("Dead-letter console: {} by {}: {} -> {} outbox row(s), {} topic record(s)", action, operator,
-                all ? "all" : row ? "outbox row " + t.outboxId() : t.topic() + "/" + t.partition() + "/" + t.offset(),
+                all ? "all" : row ? "outbox row " + t.outboxId() : KafkaBacklog.where(t.topic(), t.partition(), t.offset()),
                 outcome.outboxRows(), outcome.topicRecords());
         return outcome;
     }
@@ -241,11 +241,11 @@ public class DeadLetterConsole {
                 mysql.update("INSERT INTO dead_letter_decisions (topic, partition_no, offset_no, action, decided_by) "
                         + "VALUES (?, ?, ?, ?, ?)", r.topic(), r.partition(), r.offset(), action, operator);
             } catch (DuplicateKeyException e) {
-                throw ApiProblem.conflict("Record " + r.topic() + "/" + r.partition() + "/" + r.offset() + " was decided on already");
+                throw ApiProblem.conflict("Record " + r.where() + " was decided on already");
             }
             if ("requeue".equals(action)) {
                 if (origin == null) {
-                    throw ApiProblem.conflict("Record " + r.topic() + "/" + r.partition() + "/" + r.offset()
+                    throw ApiProblem.conflict("Record " + r.where()
                             + " does not say which pipeline topic it came from (dlq.origin): discard it, or send it yourself");
                 }
                 // Sent before the decision commits: a failed send leaves the record undecided.
@@ -264,7 +264,7 @@ public class DeadLetterConsole {
                         + "&deliveryTimeoutMs=10000", r.value(), headers);
             }
         });
-        decided.add(key(r.topic(), r.partition(), r.offset()));
+        decided.add(r.where());
         kafka.forget(r.topic(), r.partition(), r.offset());
     }
 
@@ -307,10 +307,6 @@ public class DeadLetterConsole {
     /** The relay's own records on order.events.dlq: shown and acted on as their outbox rows. */
     private static boolean relays(KafkaBacklog.DeadLetterRecord r) {
         return "outbox".equals(r.headers().get("dlq.source"));
-    }
-
-    private static String key(String topic, int partition, long offset) {
-        return topic + "/" + partition + "/" + offset;
     }
 
     private static TopicDeadLetter shown(KafkaBacklog.DeadLetterRecord r) {

@@ -39,6 +39,19 @@ public class KafkaBacklog implements AutoCloseable {
     /** A record on a dead-letter topic: where it is, its key, headers and value (cut at {@link #KEPT_VALUE} characters). */
     public record DeadLetterRecord(String topic, int partition, long offset, long timestamp, String key,
                                    Map<String, String> headers, String value, boolean cut) {
+        /** Where it is, as the console names records: "topic/partition/offset". */
+        public String where() {
+            return KafkaBacklog.where(topic, partition, offset);
+        }
+    }
+
+    public static String where(String topic, int partition, long offset) {
+        return topic + "/" + partition + "/" + offset;
+    }
+
+    /** A partition as listings name it: "topic/partition". */
+    private static String name(TopicPartition p) {
+        return p.topic() + "/" + p.partition();
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -144,22 +157,24 @@ public class KafkaBacklog implements AutoCloseable {
         forgetDecided();
         Map<String, Long> upTo = new LinkedHashMap<>();
         for (TopicPartition p : reader().assignment()) {
-            upTo.put(p.topic() + "/" + p.partition(), reader.position(p, TIMEOUT));
+            upTo.put(name(p), reader.position(p, TIMEOUT));
         }
         return new Listing(List.copyOf(kept.values()), notKept.size(), upTo);
     }
 
     /** The console decided on one record: it is no longer kept, listed or counted as not listed. */
     public synchronized void forget(String topic, int partition, long offset) {
-        kept.remove(topic + "/" + partition + "/" + offset);
-        notKept.remove(topic + "/" + partition + "/" + offset);
+        kept.remove(where(topic, partition, offset));
+        notKept.remove(where(topic, partition, offset));
     }
 
     /** The partitions of the dead-letter topics, as "topic/partition": what an "all" decision may name. */
     public synchronized java.util.Set<String> partitions() {
-        deadLetters();
+        if (reader().assignment().isEmpty()) {
+            deadLetters(); // assigns the reader; afterwards the names need no read
+        }
         java.util.Set<String> names = new java.util.HashSet<>();
-        reader.assignment().forEach(p -> names.add(p.topic() + "/" + p.partition()));
+        reader.assignment().forEach(p -> names.add(name(p)));
         return names;
     }
 
@@ -214,7 +229,7 @@ public class KafkaBacklog implements AutoCloseable {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (c.position(p, TIMEOUT) <= offset) {
                 if (System.nanoTime() > deadline) {
-                    throw new org.apache.kafka.common.errors.TimeoutException("record " + topic + "/" + partition + "/" + offset
+                    throw new org.apache.kafka.common.errors.TimeoutException("record " + where(topic, partition, offset)
                             + " was not read within " + TIMEOUT.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
@@ -232,11 +247,10 @@ public class KafkaBacklog implements AutoCloseable {
 
     private void keep(ConsumerRecord<byte[], byte[]> r) {
         DeadLetterRecord record = record(r, KEPT_VALUE);
-        String key = r.topic() + "/" + r.partition() + "/" + r.offset();
-        if (others.test(record) || decided.test(key)) {
+        if (others.test(record) || decided.test(record.where())) {
             return;
         }
-        kept.put(key, record);
+        kept.put(record.where(), record);
         if (kept.size() > KEPT_RECORDS) {
             var oldest = kept.keySet().iterator();
             notKept.add(oldest.next());

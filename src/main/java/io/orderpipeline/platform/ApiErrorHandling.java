@@ -54,33 +54,20 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                 .onException(CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
                         DataAccessResourceFailureException.class, QueryTimeoutException.class,
                         TransientDataAccessException.class).handled(true)
-                    .process(e -> {
-                        Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-                        log.warn("Database unavailable for {} {}: {}", e.getIn().getHeader(Exchange.HTTP_METHOD),
-                                e.getIn().getHeader(Exchange.HTTP_PATH), cause.getMessage());
-                        write(e, 503, "Service unavailable",
-                                "The order database is not reachable right now; nothing was written. Try again shortly.",
-                                Map.of(), Map.of("Retry-After", "5"));
-                    })
+                    .process(e -> unavailable(e, "Database", "The order database is not reachable right now; nothing was "
+                            + "written. Try again shortly.", "5"))
                 .end()
                 // An order write over app.api.max-writes-in-flight (or one arriving while Camel shuts down):
                 // the answer comes at once, nothing was written.
                 .onException(java.util.concurrent.RejectedExecutionException.class).handled(true)
-                    .process(e -> {
-                        write(e, 503, "Service unavailable", "Too many orders are being written right now; nothing was "
-                                + "written. Try again after Retry-After seconds.", Map.of(), Map.of("Retry-After", "1"));
-                    })
+                    .process(e -> unavailable(e, null, "Too many orders are being written right now; nothing was "
+                            + "written. Try again after Retry-After seconds.", "1"))
                 .end()
                 // Only the dead-letter console asks Kafka while a caller waits; a lasting refusal
                 // (too large, not authorized) is no 503 but a 500 below.
                 .onException(org.apache.kafka.common.errors.RetriableException.class).handled(true)
-                    .process(e -> {
-                        Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-                        log.warn("Kafka unavailable for {} {}: {}", e.getIn().getHeader(Exchange.HTTP_METHOD),
-                                e.getIn().getHeader(Exchange.HTTP_PATH), cause.toString());
-                        write(e, 503, "Service unavailable", "Kafka did not answer in time; what was decided before is kept. "
-                                + "Try again shortly.", Map.of(), Map.of("Retry-After", "5"));
-                    })
+                    .process(e -> unavailable(e, "Kafka", "Kafka did not answer in time; what was decided before is kept. "
+                            + "Try again shortly.", "5"))
                 .end()
                 .onException(Exception.class).handled(true)
                     .process(e -> {
@@ -90,6 +77,18 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                         write(e, 500, "Internal error", "The request could not be completed.", Map.of(), Map.of());
                     })
                 .end();
+    }
+
+    /**
+     * A 503 with Retry-After; a service that is away (named) is logged, an overload refusal is not
+     * (under overload a line per refusal would add to the load).
+     */
+    private void unavailable(Exchange e, String service, String detail, String retryAfterSeconds) throws Exception {
+        if (service != null) {
+            log.warn("{} unavailable for {} {}: {}", service, e.getIn().getHeader(Exchange.HTTP_METHOD),
+                    e.getIn().getHeader(Exchange.HTTP_PATH), e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class).toString());
+        }
+        write(e, 503, "Service unavailable", detail, Map.of(), Map.of("Retry-After", retryAfterSeconds));
     }
 
     /** A problem document; the request path as its instance, unless it is no valid URI (then left out, not echoed). */
