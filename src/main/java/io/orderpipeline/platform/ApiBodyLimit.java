@@ -19,7 +19,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -63,13 +62,10 @@ public class ApiBodyLimit extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ProblemDetail problem = ApiErrorHandling.problem(413, "Payload too large",
-                "The request body is larger than " + maxBodyBytes + " bytes", request.getRequestURI());
-        response.setStatus(413);
-        response.setContentType(ApiErrorHandling.PROBLEM_JSON);
         // The client may still be sending: say the connection ends here rather than read the rest.
         response.setHeader("Connection", "close");
-        response.getOutputStream().write(json.writeValueAsBytes(problem));
+        ApiErrorHandling.send(response, json, request, 413, "Payload too large",
+                "The request body is larger than " + maxBodyBytes + " bytes");
     }
 
     /** The request with its body already read (within the limit). */

@@ -1,8 +1,13 @@
 package io.orderpipeline.platform;
 
+import java.io.IOException;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.bean.validator.BeanValidationException;
@@ -104,6 +109,14 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
             }
         }
         return problem;
+    }
+
+    /** A problem document written straight to the servlet response, by the filters that answer before Camel. */
+    static void send(HttpServletResponse response, ObjectMapper json, HttpServletRequest request, int status, String title,
+                     String detail) throws IOException {
+        response.setStatus(status);
+        response.setContentType(PROBLEM_JSON);
+        response.getOutputStream().write(json.writeValueAsBytes(problem(status, title, detail, request.getRequestURI())));
     }
 
     private void problem(Exchange exchange, ApiProblem p) throws Exception {

@@ -1,42 +1,76 @@
 package io.orderpipeline.platform;
 
-import java.util.concurrent.RejectedExecutionException;
+import java.io.IOException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Overload, answered before Camel: camel-platform-http hands each request to Spring's task
- * executor, whose queue is bounded (spring.task.execution.pool.queue-capacity). A request it has no
- * room for is refused here at once, 503 with Retry-After, nothing read or written; waiting in an
- * endless queue would only make every answer late. (Inside the routes, order writes have a limit
- * of their own: app.api.max-writes-in-flight.) Spring Boot builds that executor only while the app
- * defines no Executor bean of its own, and platform-http takes the first it finds: a new Executor
- * bean (or virtual threads) would quietly lift the bound.
+ * Overload, answered before anything else: at most app.api.max-in-flight API requests are worked
+ * on at once; one more is refused at once with 503 and Retry-After: 1, its body unread and nothing
+ * written, instead of waiting behind the others while the machine is overloaded (make bench's
+ * overload stage measures it). By hand because nothing before it refuses: Tomcat queues the
+ * connections its threads cannot take (it has room for many more threads than this limit, so that a
+ * refusal finds one), and Camel's throttle (used for order writes, app.api.max-writes-in-flight)
+ * runs only after the body is read and bound. First of the API's filters, before the body limit
+ * and the console's login.
  */
-@RestControllerAdvice
-public class ApiOverload {
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 5)
+public class ApiOverload extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(ApiOverload.class);
-    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
 
-    @ExceptionHandler(RejectedExecutionException.class)
-    ResponseEntity<ProblemDetail> busy(HttpServletRequest request) {
+    private final Semaphore inFlight;
+    private final ObjectMapper json;
+    private final AtomicLong refused = new AtomicLong();
+
+    public ApiOverload(@Value("${app.api.max-in-flight:64}") int maxInFlight, ObjectMapper json) {
+        this.inFlight = new Semaphore(maxInFlight);
+        this.json = json;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!inFlight.tryAcquire()) {
+            refuse(request, response);
+            return;
+        }
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // Counted, logged now and then: under overload a line per refusal would add to the load.
         long n = refused.incrementAndGet();
         if (n % 1000 == 1) {
-            log.warn("Overloaded: {} request(s) refused with 503 so far (every HTTP worker busy and the queue full)", n);
+            log.warn("Overloaded: {} request(s) refused with 503 so far (app.api.max-in-flight requests being worked on)", n);
         }
-        return ResponseEntity.status(503).contentType(MediaType.APPLICATION_PROBLEM_JSON).header(HttpHeaders.RETRY_AFTER, "1")
-                .body(ApiErrorHandling.problem(503, "Service unavailable", "The server is busy right now; nothing was "
-                        + "read or written. Try again after Retry-After seconds.", request.getRequestURI()));
+        response.setHeader("Retry-After", "1");
+        ApiErrorHandling.send(response, json, request, 503, "Service unavailable",
+                "The server is busy right now; nothing was read or written. Try again after Retry-After seconds.");
     }
 }

@@ -48,7 +48,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Configuration(proxyBeanMethods = false)
 public class ApiSecurity {
 
-    /** The request attribute that carries the operator's name to the console's routes (another thread runs them). */
+    /** The request attribute that carries the operator's name to the console's routes (they read the request, not Spring Security's thread-bound context). */
     public static final String OPERATOR = "io.orderpipeline.operator";
 
     private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
@@ -132,10 +132,8 @@ public class ApiSecurity {
             if (!"XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
                 response.setHeader("WWW-Authenticate", challenge);
             }
-            response.setStatus(401);
-            response.setContentType(ApiErrorHandling.PROBLEM_JSON);
-            response.getOutputStream().write(json.writeValueAsBytes(ApiErrorHandling.problem(401, "Unauthorized",
-                    "This needs credentials: " + challenge.substring(0, challenge.indexOf(' ')), request.getRequestURI())));
+            ApiErrorHandling.send(response, json, request, 401, "Unauthorized",
+                    "This needs credentials: " + challenge.substring(0, challenge.indexOf(' ')));
         };
     }
 }

@@ -66,7 +66,7 @@ public final class Bench {
     private static final DateTimeFormatter CH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final int reps = intEnv("BENCH_REPS", 3);
-    private final int concurrency = intEnv("BENCH_CONCURRENCY", 32);
+    private final int concurrency = intEnv("BENCH_CONCURRENCY", 24);
     private final int intakeSeconds = intEnv("BENCH_INTAKE_SECONDS", 15);
     private final int relayEvents = intEnv("BENCH_RELAY_EVENTS", 200_000);
     private final int e2eRate = intEnv("BENCH_E2E_RATE", 1000);

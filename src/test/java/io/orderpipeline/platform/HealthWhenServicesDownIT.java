@@ -29,9 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"app.outbox.relay.enabled=false", "app.transformer.enabled=false", "app.sink.mode=off",
             "app.keeper.enabled=false",
-            // Two HTTP workers and no queue: two requests waiting for the dead ClickHouse fill them.
-            "spring.task.execution.pool.core-size=2", "spring.task.execution.pool.max-size=2",
-            "spring.task.execution.pool.queue-capacity=0"})
+            // Two API requests at once: two waiting for the dead ClickHouse take both places.
+            "app.api.max-in-flight=2"})
 @org.springframework.test.annotation.DirtiesContext
 class HealthWhenServicesDownIT {
 
@@ -111,10 +110,10 @@ class HealthWhenServicesDownIT {
     }
 
     @Test
-    void withEveryWorkerBusyARequestIsRefusedAtOnceWith503AndRetryAfter() throws Exception {
+    void withMaxInFlightRequestsRunningTheNextIsRefusedAtOnceWith503AndRetryAfter() throws Exception {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            // Each waits for the dead ClickHouse (up to its pool's 3 s timeout), holding a worker.
+            // Each waits for the dead ClickHouse (up to its pool's 3 s timeout), holding a place.
             for (int i = 0; i < 2; i++) {
                 pool.submit(() -> http.getForEntity("/api/analytics/summary", String.class));
             }
@@ -123,7 +122,7 @@ class HealthWhenServicesDownIT {
                 long start = System.nanoTime();
                 ResponseEntity<Map> r = http.getForEntity("/api/orders?limit=1", Map.class);
                 if (r.getStatusCode() != HttpStatus.SERVICE_UNAVAILABLE) {
-                    // A worker was free after all: keep both busy and ask again.
+                    // A place was free after all: keep both taken and ask again.
                     pool.submit(() -> http.getForEntity("/api/analytics/summary", String.class));
                     return false;
                 }
@@ -137,7 +136,7 @@ class HealthWhenServicesDownIT {
         } finally {
             pool.shutdownNow();
         }
-        // The workers come free: the API answers again by itself.
+        // The places come free: the API answers again by itself.
         await().atMost(Duration.ofSeconds(30)).until(() -> http.getForEntity("/api/orders?limit=1", String.class)
                 .getStatusCode() == HttpStatus.OK);
     }
