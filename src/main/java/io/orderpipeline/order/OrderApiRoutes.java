@@ -90,15 +90,7 @@ public class OrderApiRoutes extends RouteBuilder {
         ApiDocs.response(api, 200, "The order in its new status", Order.class).endResponseMessage();
         ApiDocs.problems(api, 400, 404, 409, 413, 415, 500, 503).to("direct:order-status");
 
-        // Load shedding (Camel's throttle in concurrent-requests mode), one limit for creates and status
-        // changes together: a write beyond it is refused at once (ApiErrorHandling answers 503 with
-        // Retry-After) before it validates or asks MySQL for a connection. The permit is the request's
-        // until its answer is written. No error handler of its own: the refusal is the caller's to answer.
-        from("direct:order-write-limit").routeId("order-write-limit").errorHandler(noErrorHandler())
-                .throttle(simple("{{app.api.max-writes-in-flight}}")).concurrentRequestsMode().rejectExecution(true)
-                .id("order-writes-in-flight");
         from("direct:order-create").routeId("order-create").routeConfigurationId(ApiErrorHandling.ID)
-                .to("direct:order-write-limit")
                 .process(e -> requests.requireBody(e, CreateOrderRequest.class))
                 .to("bean-validator:create-order")
                 .process(this::create);
@@ -107,7 +99,6 @@ public class OrderApiRoutes extends RouteBuilder {
         from("direct:order-history").routeId("order-history").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::history);
         from("direct:order-status").routeId("order-status").routeConfigurationId(ApiErrorHandling.ID)
-                .to("direct:order-write-limit")
                 .process(e -> requests.requireBody(e, StatusChangeRequest.class))
                 .to("bean-validator:status-change")
                 .process(e -> responses.write(e, 200, orders.changeStatus(e.getIn().getHeader("id", String.class),

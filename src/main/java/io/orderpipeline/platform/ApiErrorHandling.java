@@ -62,11 +62,10 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                     .process(e -> unavailable(e, "Database", "The order database is not reachable right now; nothing was "
                             + "written. Try again shortly.", "5"))
                 .end()
-                // An order write over app.api.max-writes-in-flight (or one arriving while Camel shuts down):
-                // the answer comes at once, nothing was written.
+                // A request arriving while Camel shuts down: the answer comes at once, nothing was written.
                 .onException(java.util.concurrent.RejectedExecutionException.class).handled(true)
-                    .process(e -> unavailable(e, null, "Too many orders are being written right now; nothing was "
-                            + "written. Try again after Retry-After seconds.", "1"))
+                    .process(e -> unavailable(e, null, "The server is shutting down; nothing was written. "
+                            + "Try again after Retry-After seconds.", "1"))
                 .end()
                 // Only the dead-letter console asks Kafka while a caller waits; a lasting refusal
                 // (too large, not authorized) is no 503 but a 500 below.

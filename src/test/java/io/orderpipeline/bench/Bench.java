@@ -295,7 +295,12 @@ public final class Bench {
         AppProcess app = AppProcess.start("bench-e2e", Map.of(), OUT);
         List<Map<String, Object>> runs = new ArrayList<>();
         try {
-            // Warm-up at the full rate: the first minute of a JVM is not the one users live in.
+            // Warm-up: orders back to back until the rate levels off (every stage runs them), then 20 s at
+            // the full rate for the status changes and the refusals; the first minutes of a JVM are not
+            // the ones users live in, and a fixed 20 s left run 1 of each pair costing more than run 2.
+            URI orders = app.url().resolve("/api/orders");
+            LoadGenerator.keepAlive(concurrency);
+            warmUp("pipeline", i -> () -> LoadGenerator.post(orders, LoadGenerator.newOrder()).status() == 201);
             runLoad(app, e2eRate, 20);
             awaitPipelineIdle();
             for (int i = 0; i < e2eReps; i++) {
