@@ -29,7 +29,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * posts only. A body within the limit is passed on from memory.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(Ordered.HIGHEST_PRECEDENCE + 5)
 public class ApiBodyLimit extends OncePerRequestFilter {
 
     private final int maxBodyBytes;
@@ -43,7 +43,7 @@ public class ApiBodyLimit extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         // Every method: the binding would read a GET's body too.
-        return !request.getRequestURI().startsWith("/api/");
+        return !ApiPaths.isApi(request);
     }
 
     @Override

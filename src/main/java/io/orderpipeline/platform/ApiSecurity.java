@@ -17,7 +17,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
@@ -52,7 +51,6 @@ public class ApiSecurity {
     public static final String OPERATOR = "io.orderpipeline.operator";
 
     private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
-    private static final org.springframework.web.util.UrlPathHelper PATHS = new org.springframework.web.util.UrlPathHelper();
 
     @Bean
     @Order(1)
@@ -88,8 +86,7 @@ public class ApiSecurity {
         }
         log.info("Order writes require the X-API-Key header (API_WRITE_KEY is set)");
         // The decoded path, as Spring MVC routes it: /api/%6Frders must not pass by the key.
-        return stateless(http).securityMatcher(request -> HttpMethod.POST.matches(request.getMethod())
-                        && PATHS.getPathWithinApplication(request).startsWith("/api/orders"))
+        return stateless(http).securityMatcher(ApiPaths::isOrderWrite)
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .addFilterBefore(new OncePerRequestFilter() {
                     @Override

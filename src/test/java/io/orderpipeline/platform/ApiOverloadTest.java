@@ -25,7 +25,8 @@ class ApiOverloadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Two API requests at once, of which at most one order write. */
-    private final ApiOverload overload = new ApiOverload(2, 1, JSON);
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    private final ApiOverload overload = new ApiOverload(2, 1, 200, JSON, meters);
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger passed = new AtomicInteger();
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -45,6 +46,8 @@ class ApiOverloadTest {
         // One limit for every order write, whatever the spelling of the path: a status change too.
         assertRefused(call("POST", "/api/orders/o-1/status", passThrough()), "Too many orders");
         assertRefused(call("POST", "/api/%6Frders", passThrough()), "Too many orders");
+        assertRefused(call("POST", "/%61pi/orders", passThrough()), "Too many orders");
+        assertThat(meters.counter("api.requests.refused", "limit", "writes").count()).isEqualTo(4);
         assertThat(passed).as("refused requests never reach the chain").hasValue(0);
         // A read is no write: it has the second place.
         assertThat(call("GET", "/api/orders/o-1", passThrough()).getStatus()).isEqualTo(200);
@@ -64,6 +67,8 @@ class ApiOverloadTest {
 
         assertRefused(call("GET", "/api/orders/o-1", passThrough()), "The server is busy");
         assertRefused(call("POST", "/api/orders", passThrough()), "The server is busy");
+        assertRefused(call("GET", "/%61pi/orders", passThrough()), "The server is busy");
+        assertThat(meters.counter("api.requests.refused", "limit", "requests").count()).isEqualTo(3);
         // The page, actuator and the rest are not the API's: health answers while the API is full.
         assertThat(call("GET", "/actuator/health", passThrough()).getStatus()).isEqualTo(200);
 
@@ -118,5 +123,14 @@ class ApiOverloadTest {
         assertThat(response.getContentType()).isEqualTo("application/problem+json");
         JsonNode problem = JSON.readTree(response.getContentAsByteArray());
         assertThat(problem.path("detail").asText()).startsWith(why).contains("nothing was read or written");
+    }
+
+    @Test
+    void limitsThatCannotWorkStopTheAppFromStarting() {
+        // More places than Tomcat's threads: the excess would queue in Tomcat instead of being refused.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiOverload(200, 24, 200, JSON, meters))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server.tomcat.threads.max");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiOverload(16, 0, 200, JSON, meters))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("app.api.max-writes-in-flight (0)");
     }
 }
