@@ -23,19 +23,21 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Overload, answered before Spring MVC and Camel: at most app.api.max-in-flight API requests, and
- * among them at most app.api.max-writes-in-flight order writes (creates and status changes
- * together), are worked on at once; one more is refused at once with 503 and Retry-After: 1,
- * nothing parsed or written, instead of waiting behind the others while the machine is overloaded
- * (make bench's overload stage measures it). The write limit sits below MySQL's pool: more writes
- * at once could only wait for a connection. A permit is the request's until its answer is written.
+ * Overload, answered before Spring MVC and Camel: order writes (creates and status changes
+ * together) have app.api.max-writes-in-flight places, every other API request (history, analytics,
+ * the console) app.api.max-in-flight; a request finding its places taken is refused at once with 503
+ * and Retry-After: 1, nothing parsed or written, instead of waiting behind the others while the
+ * machine is overloaded (make bench's overload stage measures it). Separate places so that slow
+ * reads (a ClickHouse that hangs, a dashboard storm) never turn orders away. The write limit sits
+ * below MySQL's pool: more writes at once could only wait for a connection. A place is the
+ * request's until its answer is written.
  * By hand because nothing before it refuses: Tomcat queues what its threads cannot take (it must
- * have more threads than this limit, so that a refusal finds one: checked at startup), and Camel's
- * throttle (concurrent-requests mode, rejectExecution; the first version of the write limit) runs
- * only after the REST binding has parsed the body: at twice the load two cores sustain, those
- * refusals took most of the intake's CPU (README, Benchmarks). After the body limit, which has the
- * body in memory by then (a slow sender holds a Tomcat thread, not one of these places), before
- * the console's login. Refusals are counted in api.requests.refused, tagged by limit.
+ * have more threads than both limits together, so that a refusal finds one: checked at startup),
+ * and Camel's throttle (concurrent-requests mode, rejectExecution; the first version of the write
+ * limit) runs only after the REST binding has parsed the body: at twice the load two cores sustain,
+ * those refusals took most of the intake's CPU (README, Benchmarks). After the body limit, which
+ * has the body in memory by then (a slow sender holds a Tomcat thread, not one of these places),
+ * before the console's login. Refusals are counted in api.requests.refused, tagged by limit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -43,7 +45,7 @@ public class ApiOverload extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(ApiOverload.class);
 
-    private final Semaphore inFlight;
+    private final Semaphore others;
     private final Semaphore writes;
     private final ObjectMapper json;
     private final AtomicLong refused = new AtomicLong();
@@ -53,13 +55,13 @@ public class ApiOverload extends OncePerRequestFilter {
     public ApiOverload(@Value("${app.api.max-in-flight:64}") int maxInFlight,
                        @Value("${app.api.max-writes-in-flight:24}") int maxWritesInFlight,
                        @Value("${server.tomcat.threads.max:200}") int tomcatThreads, ObjectMapper json, MeterRegistry meters) {
-        // (A write limit above the overall one is simply never reached.)
-        if (maxWritesInFlight < 1 || maxInFlight < 1 || maxInFlight >= tomcatThreads) {
-            throw new IllegalArgumentException("Need app.api.max-writes-in-flight (" + maxWritesInFlight
-                    + ") >= 1 and 1 <= app.api.max-in-flight (" + maxInFlight + ") < server.tomcat.threads.max ("
-                    + tomcatThreads + "): beyond Tomcat's threads requests would queue instead of being refused");
+        if (maxWritesInFlight < 1 || maxInFlight < 1 || maxInFlight + maxWritesInFlight >= tomcatThreads) {
+            throw new IllegalArgumentException("Need app.api.max-in-flight (" + maxInFlight + ") and "
+                    + "app.api.max-writes-in-flight (" + maxWritesInFlight + ") at least 1 and together below "
+                    + "server.tomcat.threads.max (" + tomcatThreads + "): beyond Tomcat's threads requests would "
+                    + "queue instead of being refused");
         }
-        this.inFlight = new Semaphore(maxInFlight);
+        this.others = new Semaphore(maxInFlight);
         this.writes = new Semaphore(maxWritesInFlight);
         this.json = json;
         this.refusedRequests = refusedCounter(meters, "requests");
@@ -68,8 +70,8 @@ public class ApiOverload extends OncePerRequestFilter {
 
     private static Counter refusedCounter(MeterRegistry meters, String limit) {
         return Counter.builder("api.requests.refused").tag("limit", limit)
-                .description("API requests refused with 503 because app.api.max-in-flight (requests) or "
-                        + "app.api.max-writes-in-flight (writes) was reached")
+                .description("API requests refused with 503: order writes beyond app.api.max-writes-in-flight "
+                        + "(writes), other API requests beyond app.api.max-in-flight (requests)")
                 .register(meters);
     }
 
@@ -81,27 +83,17 @@ public class ApiOverload extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Semaphore write = ApiPaths.isOrderWrite(request) ? writes : null;
-        if (!inFlight.tryAcquire()) {
-            refusedRequests.increment();
-            refuse(request, response, "The server is busy right now");
+        boolean write = ApiPaths.isOrderWrite(request);
+        Semaphore places = write ? writes : others;
+        if (!places.tryAcquire()) {
+            (write ? refusedWrites : refusedRequests).increment();
+            refuse(request, response, write ? "Too many orders are being written right now" : "The server is busy right now");
             return;
         }
         try {
-            if (write != null && !write.tryAcquire()) {
-                refusedWrites.increment();
-                refuse(request, response, "Too many orders are being written right now");
-                return;
-            }
-            try {
-                chain.doFilter(request, response);
-            } finally {
-                if (write != null) {
-                    write.release();
-                }
-            }
+            chain.doFilter(request, response);
         } finally {
-            inFlight.release();
+            places.release();
         }
     }
 

@@ -24,7 +24,7 @@ class ApiOverloadTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Two API requests at once, of which at most one order write. */
+    /** Two API requests other than order writes at once, and one order write. */
     private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     private final ApiOverload overload = new ApiOverload(2, 1, 200, JSON, meters);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -49,7 +49,7 @@ class ApiOverloadTest {
         assertRefused(call("POST", "/%61pi/orders", passThrough()), "Too many orders");
         assertThat(meters.counter("api.requests.refused", "limit", "writes").count()).isEqualTo(4);
         assertThat(passed).as("refused requests never reach the chain").hasValue(0);
-        // A read is no write: it has the second place.
+        // A read is no write: it has places of its own.
         assertThat(call("GET", "/api/orders/o-1", passThrough()).getStatus()).isEqualTo(200);
 
         release.countDown();
@@ -61,14 +61,17 @@ class ApiOverloadTest {
     }
 
     @Test
-    void anyApiRequestOverTheLimitIsRefusedAndOtherPathsAreNotCounted() throws Exception {
+    void readsOverTheirLimitAreRefusedWhileOrdersStillGoInAndOtherPathsAreNotCounted() throws Exception {
         hold("GET", "/api/analytics/summary");
         hold("GET", "/api/orders");
 
         assertRefused(call("GET", "/api/orders/o-1", passThrough()), "The server is busy");
-        assertRefused(call("POST", "/api/orders", passThrough()), "The server is busy");
         assertRefused(call("GET", "/%61pi/orders", passThrough()), "The server is busy");
+        assertRefused(call("POST", "/api/dead-letters/discard", passThrough()), "The server is busy");
         assertThat(meters.counter("api.requests.refused", "limit", "requests").count()).isEqualTo(3);
+        // Slow reads never turn orders away: writes have places of their own.
+        assertThat(call("POST", "/api/orders", passThrough()).getStatus()).isEqualTo(200);
+        assertThat(call("POST", "/api/orders/o-1/status", passThrough()).getStatus()).isEqualTo(200);
         // The page, actuator and the rest are not the API's: health answers while the API is full.
         assertThat(call("GET", "/actuator/health", passThrough()).getStatus()).isEqualTo(200);
 
@@ -128,7 +131,7 @@ class ApiOverloadTest {
     @Test
     void limitsThatCannotWorkStopTheAppFromStarting() {
         // More places than Tomcat's threads: the excess would queue in Tomcat instead of being refused.
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiOverload(200, 24, 200, JSON, meters))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiOverload(176, 24, 200, JSON, meters))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server.tomcat.threads.max");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiOverload(16, 0, 200, JSON, meters))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("app.api.max-writes-in-flight (0)");

@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"app.outbox.relay.enabled=false", "app.transformer.enabled=false", "app.sink.mode=off",
             "app.keeper.enabled=false",
-            // Two API requests at once: two waiting for the dead ClickHouse take both places.
+            // Two API reads at once: two waiting for the dead ClickHouse take both places.
             "app.api.max-in-flight=2"})
 @org.springframework.test.annotation.DirtiesContext
 class HealthWhenServicesDownIT {
@@ -110,7 +110,7 @@ class HealthWhenServicesDownIT {
     }
 
     @Test
-    void withMaxInFlightRequestsRunningTheNextIsRefusedAtOnceWith503AndRetryAfter() throws Exception {
+    void withMaxInFlightReadsRunningTheNextIsRefusedAtOnceWith503AndOrdersStillGoIn() throws Exception {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             // Each waits for the dead ClickHouse (up to its pool's 3 s timeout), holding a place.
@@ -133,6 +133,12 @@ class HealthWhenServicesDownIT {
                 return true;
             });
             assertThat(refusedInMs[0]).as("ms to refuse").isLessThan(1000);
+            // Reads waiting for the dead ClickHouse never turn orders away: writes have places of their own.
+            org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+            headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+            ResponseEntity<String> created = http.postForEntity("/api/orders", new org.springframework.http.HttpEntity<>(
+                    "{\"userId\":\"u-busy\",\"totalAmount\":1.00,\"shippingAddress\":\"1 Main St\"}", headers), String.class);
+            assertThat(created.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         } finally {
             pool.shutdownNow();
         }
