@@ -164,8 +164,9 @@ public class KafkaBacklog implements AutoCloseable {
 
     /** The console decided on one record: it is no longer kept, listed or counted as not listed. */
     public synchronized void forget(String topic, int partition, long offset) {
-        kept.remove(where(topic, partition, offset));
-        notKept.remove(where(topic, partition, offset));
+        String where = where(topic, partition, offset);
+        kept.remove(where);
+        notKept.remove(where);
     }
 
     /** The partitions of the dead-letter topics, as "topic/partition": what an "all" decision may name. */

@@ -20,17 +20,17 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses an API request body over the limit (413, a problem document) before anything reads it.
  * By hand because nothing before it bounds a body: Camel's REST binding reads the whole body into a
  * String before the route runs (RestBindingAdvice.unmarshal), and Tomcat's maxPostSize covers form
- * posts only. A body within the limit is passed on from memory.
+ * posts only. A body within the limit is passed on from memory. Every method: the binding would
+ * read a GET's body too.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
-public class ApiBodyLimit extends OncePerRequestFilter {
+public class ApiBodyLimit extends ApiFilter {
 
     private final int maxBodyBytes;
     private final ObjectMapper json;
@@ -38,12 +38,6 @@ public class ApiBodyLimit extends OncePerRequestFilter {
     public ApiBodyLimit(@Value("${app.api.max-body-bytes:16384}") int maxBodyBytes, ObjectMapper json) {
         this.maxBodyBytes = maxBodyBytes;
         this.json = json;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        // Every method: the binding would read a GET's body too.
-        return !ApiPaths.isApi(request);
     }
 
     @Override

@@ -21,8 +21,8 @@ public final class ApiDocs {
             415, "The request body is not application/json",
             422, "The Idempotency-Key was used before with another body",
             500, "An unexpected failure; nothing of it reaches the client but this",
-            503, "A database (or, for the console, Kafka) is not reachable right now, or too many order writes are in "
-                    + "flight; nothing was written. Retry after the Retry-After seconds");
+            503, "A database (or, for the console, Kafka) is not reachable right now, or the server is busy (too many "
+                    + "requests or order writes in flight); nothing was written. Retry after the Retry-After seconds");
 
     private ApiDocs() {
     }

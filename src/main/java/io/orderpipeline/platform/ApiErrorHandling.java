@@ -83,10 +83,7 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                 .end();
     }
 
-    /**
-     * A 503 with Retry-After; a service that is away (named) is logged, an overload refusal is not
-     * (under overload a line per refusal would add to the load).
-     */
+    /** A 503 with Retry-After; a service that is away (named) is logged, a refusal while shutting down is not. */
     private void unavailable(Exchange e, String service, String detail, String retryAfterSeconds) throws Exception {
         if (service != null) {
             log.warn("{} unavailable for {} {}: {}", service, e.getIn().getHeader(Exchange.HTTP_METHOD),

@@ -10,8 +10,7 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,7 +22,8 @@ import org.springframework.context.annotation.Configuration;
  * starts an async request and dispatches it back through the filter chain and DispatcherServlet
  * once the route is done: a thread hand-off and a second pass per request for routes that block
  * on JDBC anyway (a third of the intake's CPU in make bench's profile). Here the route runs in the
- * handler call itself and the method returns null, which Spring MVC's
+ * handler call itself (the starter's service with an executor that runs in the caller's thread) and
+ * the method returns null, which Spring MVC's
  * DeferredResultMethodReturnValueHandler takes as "handled": no async dispatch. Everything else
  * (binding, mapping, the REST DSL) is the starter's. Overload is bounded before Camel by ApiOverload.
  */
@@ -33,23 +33,16 @@ public class ApiHttpEngine {
     // The starter's engine bean is @ConditionalOnMissingBean(PlatformHttpEngine.class): this one replaces it.
     @Bean(name = "platform-http-engine")
     PlatformHttpEngine platformHttpEngine(@Value("${server.port:8080}") int port) {
-        return new PlatformHttpEngine() {
+        return new SpringBootPlatformHttpEngine(port) {
             @Override
             public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
                 return new OnRequestThread(endpoint, processor);
             }
-
-            @Override
-            public int getServerPort() {
-                return port;
-            }
         };
     }
 
-    /** The starter's consumer, run in the caller's thread (its executor is never used). */
+    /** The starter's consumer with an executor that runs the task in the caller's thread. */
     static final class OnRequestThread extends SpringBootPlatformHttpConsumer {
-
-        private static final Logger log = LoggerFactory.getLogger(OnRequestThread.class);
 
         OnRequestThread(PlatformHttpEndpoint endpoint, Processor processor) {
             super(endpoint, processor, Runnable::run);
@@ -57,19 +50,8 @@ public class ApiHttpEngine {
 
         @Override
         public CompletableFuture<Void> service(HttpServletRequest request, HttpServletResponse response) {
-            try {
-                handleService(request, response);
-            } catch (Exception e) {
-                // As the starter's consumer: nothing of the failure leaks to the caller.
-                log.warn("Error handling request due to: {}", e.getMessage(), e);
-                try {
-                    if (!response.isCommitted()) {
-                        response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-                    }
-                } catch (Exception ignored) {
-                    // the client is gone
-                }
-            }
+            // The starter's service (route, answer, its own handling of failures) has run when this returns.
+            super.service(request, response);
             return null;
         }
     }

@@ -2,7 +2,6 @@ package io.orderpipeline.platform;
 
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -20,7 +19,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Overload, answered before Spring MVC and Camel: order writes (creates and status changes
@@ -41,16 +39,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-public class ApiOverload extends OncePerRequestFilter {
+public class ApiOverload extends ApiFilter {
 
     private static final Logger log = LoggerFactory.getLogger(ApiOverload.class);
 
-    private final Semaphore others;
-    private final Semaphore writes;
+    /** One limit: its places, its refusal counter, and what a refusal says. */
+    private record Limit(Semaphore places, Counter refused, String busy) {
+    }
+
+    private final Limit writes;
+    private final Limit others;
     private final ObjectMapper json;
-    private final AtomicLong refused = new AtomicLong();
-    private final Counter refusedRequests;
-    private final Counter refusedWrites;
 
     public ApiOverload(@Value("${app.api.max-in-flight:64}") int maxInFlight,
                        @Value("${app.api.max-writes-in-flight:24}") int maxWritesInFlight,
@@ -61,11 +60,10 @@ public class ApiOverload extends OncePerRequestFilter {
                     + "server.tomcat.threads.max (" + tomcatThreads + "): beyond Tomcat's threads requests would "
                     + "queue instead of being refused");
         }
-        this.others = new Semaphore(maxInFlight);
-        this.writes = new Semaphore(maxWritesInFlight);
+        this.writes = new Limit(new Semaphore(maxWritesInFlight), refusedCounter(meters, "writes"),
+                "Too many orders are being written right now");
+        this.others = new Limit(new Semaphore(maxInFlight), refusedCounter(meters, "requests"), "The server is busy right now");
         this.json = json;
-        this.refusedRequests = refusedCounter(meters, "requests");
-        this.refusedWrites = refusedCounter(meters, "writes");
     }
 
     private static Counter refusedCounter(MeterRegistry meters, String limit) {
@@ -76,36 +74,30 @@ public class ApiOverload extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !ApiPaths.isApi(request);
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        boolean write = ApiPaths.isOrderWrite(request);
-        Semaphore places = write ? writes : others;
-        if (!places.tryAcquire()) {
-            (write ? refusedWrites : refusedRequests).increment();
-            refuse(request, response, write ? "Too many orders are being written right now" : "The server is busy right now");
+        Limit limit = isOrderWrite(request) ? writes : others;
+        if (!limit.places().tryAcquire()) {
+            refuse(request, response, limit);
             return;
         }
         try {
             chain.doFilter(request, response);
         } finally {
-            places.release();
+            limit.places().release();
         }
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
-        // Counted, logged now and then: under overload a line per refusal would add to the load.
-        long n = refused.incrementAndGet();
+    private void refuse(HttpServletRequest request, HttpServletResponse response, Limit limit) throws IOException {
+        limit.refused().increment();
+        // Logged now and then: under overload a line per refusal would add to the load.
+        long n = (long) (writes.refused().count() + others.refused().count());
         if (n % 1000 == 1) {
             log.warn("Overloaded: {} request(s) refused with 503 so far (app.api.max-in-flight or "
                     + "app.api.max-writes-in-flight reached)", n);
         }
         response.setHeader("Retry-After", "1");
         ApiErrorHandling.send(response, json, request, 503, "Service unavailable",
-                why + "; nothing was read or written. Try again after Retry-After seconds.");
+                limit.busy() + "; nothing was read or written. Try again after Retry-After seconds.");
     }
 }

@@ -86,7 +86,7 @@ public class ApiSecurity {
         }
         log.info("Order writes require the X-API-Key header (API_WRITE_KEY is set)");
         // The decoded path, as Spring MVC routes it: /api/%6Frders must not pass by the key.
-        return stateless(http).securityMatcher(ApiPaths::isOrderWrite)
+        return stateless(http).securityMatcher(ApiFilter::isOrderWrite)
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .addFilterBefore(new OncePerRequestFilter() {
                     @Override

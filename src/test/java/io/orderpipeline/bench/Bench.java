@@ -490,15 +490,17 @@ public final class Bench {
         r.put("afterwardsErrors", after.get("errors"));
         results.put("overload", r);
         out.printf(Locale.ROOT, "  %s%n", r);
-        row("overload", "2xx/s at " + rate + "/s offered", Stats.spread(List.of(((Number) over.get("achievedRate")).doubleValue())),
-                null, "");
-        row("overload", "503 + Retry-After, p99 ms", Stats.spread(List.of(((Number) over.get("refusedLatencyMsP99")).doubleValue())),
-                null, "quick");
-        row("overload", "acknowledged, not in ClickHouse", Stats.spread(List.of((double) (ids.size() - acknowledgedInClickHouse))),
-                null, "0 (" + ids.size() + " acknowledged, " + acknowledgedInMysql + " of them in MySQL)");
-        row("overload", "stored, not in ClickHouse", Stats.spread(List.of((double) (mysqlOrders - clickHouseOrders))), null,
-                "0 (" + mysqlOrders + " in MySQL)");
-        row("overload", "errors at 100/s afterwards", Stats.spread(List.of(((Number) after.get("errors")).doubleValue())), null, "0");
+        row("overload", "2xx/s at " + rate + "/s offered", single(over.get("achievedRate")), null, "");
+        row("overload", "503 + Retry-After, p99 ms", single(over.get("refusedLatencyMsP99")), null, "quick");
+        row("overload", "acknowledged, not in ClickHouse", single(ids.size() - acknowledgedInClickHouse), null,
+                "0 (" + ids.size() + " acknowledged, " + acknowledgedInMysql + " of them in MySQL)");
+        row("overload", "stored, not in ClickHouse", single(mysqlOrders - clickHouseOrders), null, "0 (" + mysqlOrders + " in MySQL)");
+        row("overload", "errors at 100/s afterwards", single(after.get("errors")), null, "0");
+    }
+
+    /** One measurement in the min / median / max shape of the report. */
+    private static Map<String, Double> single(Object value) {
+        return Stats.spread(List.of(((Number) value).doubleValue()));
     }
 
     @SuppressWarnings("unchecked")

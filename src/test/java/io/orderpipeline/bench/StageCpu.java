@@ -23,8 +23,8 @@ final class StageCpu {
     static final Map<String, List<String>> STAGES = new LinkedHashMap<>();
 
     static {
-        // Tomcat's workers and Spring MVC's async executor, which hands each request to the Camel REST route.
-        STAGES.put("intake", List.of("http-nio-", "\"task-"));
+        // Tomcat's workers, which run the Camel REST routes too (platform/ApiHttpEngine).
+        STAGES.put("intake", List.of("http-nio-"));
         STAGES.put("relay", List.of("outbox-relay", "KafkaProducer[order.events]"));
         STAGES.put("transformer", List.of("KafkaConsumer[order.events]", "order-pipeline-transformer"));
         STAGES.put("sink", List.of("KafkaConsumer[analytics.orders]", "order-pipeline-clickhouse-sink"));
@@ -46,10 +46,22 @@ final class StageCpu {
         // The jcmd of the JDK that runs the app.
         Path jcmd = Path.of(ProcessHandle.of(pid).flatMap(h -> h.info().command())
                 .or(() -> ProcessHandle.current().info().command()).orElse("java")).resolveSibling("jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "Thread.print").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("jcmd " + pid + " Thread.print failed: " + out);
+        // Into a file, so that the 30 s deadline holds (reading a pipe would wait for jcmd as long as it takes).
+        Path dump = Files.createTempFile("thread-print", ".txt");
+        String out;
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(dump.toFile()).start();
+            boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            out = Files.readString(dump);
+            if (!ended || p.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + pid + " Thread.print failed: " + out);
+            }
+        } finally {
+            Files.deleteIfExists(dump);
         }
         Map<String, Double> threads = new HashMap<>();
         for (String line : out.split("\n")) {
