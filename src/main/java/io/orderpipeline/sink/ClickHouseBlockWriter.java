@@ -89,10 +89,8 @@ public class ClickHouseBlockWriter {
         boolean tokens = this.tokens.getAsBoolean();
         List<SinkBlock> again = blocks.stream().filter(b -> b.tried().getAndSet(true) || b.replayed()).toList();
         Map<String, Set<Long>> stored = !tokens && !again.isEmpty() ? storedOffsets(again) : Map.of();
-        Map<Integer, SinkBlock> byPartition = new HashMap<>();
         List<SinkRow> rows = new ArrayList<>();
         for (SinkBlock block : blocks) {
-            byPartition.put(block.partition(), block);
             block.refused().removeIf(r -> r.reason().startsWith(REFUSED_BY_CLICKHOUSE));
             Set<Long> in = stored.getOrDefault(block.token(), Set.of());
             block.rows().stream().filter(r -> !in.contains(r.offset())).forEach(rows::add);
@@ -100,16 +98,16 @@ public class ClickHouseBlockWriter {
         // 18.16: the same name for each attempt, whatever part of it is still to send.
         String name = UUID.nameUUIDFromBytes(blocks.stream().map(SinkBlock::token).collect(Collectors.joining(","))
                 .getBytes(StandardCharsets.UTF_8)).toString();
-        insert(byPartition, rows, tokens, name);
+        insert(blocks, rows, tokens, name);
     }
 
-    private void insert(Map<Integer, SinkBlock> blocks, List<SinkRow> rows, boolean tokens, String name) {
+    private void insert(List<SinkBlock> blocks, List<SinkRow> rows, boolean tokens, String name) {
         if (rows.isEmpty()) {
             return;
         }
         long now = System.currentTimeMillis();
         try {
-            String token = tokens ? blocks.get(rows.get(0).partition()).token(rows.get(0).offset(),
+            String token = tokens ? blockOf(blocks, rows.get(0)).token(rows.get(0).offset(),
                     rows.get(rows.size() - 1).offset()) : name;
             clickhouse.insertJsonEachRow(TABLE, rows.stream().map(r -> r.row().put("ingested_ms", now).toString()).toList(),
                     settings(token, tokens));
@@ -126,7 +124,7 @@ public class ClickHouseBlockWriter {
             }
             if (rows.size() == 1) {
                 SinkRow r = rows.get(0);
-                blocks.get(r.partition()).refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.row().toString(),
+                blockOf(blocks, r).refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.row().toString(),
                         REFUSED_BY_CLICKHOUSE + e.getMessage()));
                 return;
             }
@@ -134,6 +132,12 @@ public class ClickHouseBlockWriter {
             insert(blocks, rows.subList(0, half), tokens, name + "-a");
             insert(blocks, rows.subList(half, rows.size()), tokens, name + "-b");
         }
+    }
+
+    /** The block a row belongs to: a partition may have several in a batch (blocks planned before, then new ones). */
+    private static SinkBlock blockOf(List<SinkBlock> blocks, SinkRow row) {
+        return blocks.stream().filter(b -> b.partition() == row.partition() && b.first() <= row.offset()
+                && row.offset() <= b.last()).findFirst().orElseThrow();
     }
 
     /** The settings of a block's insert (also what ClickHouseMigrationsIT sends chdb). */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,7 +45,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The sink route's planning and committing steps (routes/clickhouse-sink.camel.yaml). A polled batch
- * becomes blocks, one per partition, whose offset ranges (and a nonce of the plan) are recorded with
+ * becomes blocks, usually one per partition, whose offset ranges (and a nonce of the plan) are recorded with
  * the partition's committed offset before anything is inserted, so that whoever inserts them again
  * (a retry, a restarted instance, the instance a rebalance hands the partition to) cuts the very
  * same blocks. Offsets move past a block only after it is in ClickHouse.
@@ -68,7 +69,7 @@ public class SinkBlocks {
     private final ObjectReader reader;
     private final Counter duplicates;
     private final int maxBlock;
-    /** Records read but not yet in a block, per partition, for the consumer that read them. */
+    /** Records read of a planned block whose rest is still to be read, per partition, for the consumer that read them. */
     private final Map<TopicPartition, Carried> carried = new ConcurrentHashMap<>();
 
     private record Carried(Object consumer, List<SinkRecord> records) {
@@ -97,12 +98,12 @@ public class SinkBlocks {
 
     /**
      * Body in: camel-kafka's batch (one exchange per record). Body out: the blocks to insert, in
-     * order, at most one per partition. Records of partitions this consumer no longer owns (a
-     * rebalance came between the poll and now) and records at or before a partition's committed
-     * offset (done already) are left out. A partition with a planned block goes on with exactly that
-     * block, once it has read all of it; whatever it read past the block, or past the block size,
-     * waits here for the next batch (with the consumer that read it: a consumer that starts over
-     * reads it again).
+     * order. Records of partitions this consumer no longer owns (a rebalance came between the poll
+     * and now) and records at or before a partition's committed offset (done already) are left out.
+     * A partition with planned blocks goes on with exactly those, each once it has read all of it
+     * (what it read of one waits here for the next batch, with the consumer that read it: a consumer
+     * that starts over reads it again); what it read past them becomes new blocks of at most the
+     * block size.
      */
     public List<SinkBlock> plan(Exchange batch) {
         if (!schemaReady.getAsBoolean()) {
@@ -164,14 +165,14 @@ public class SinkBlocks {
                         start, records.get(0).offset() - 1);
             }
             Cut cut = cut(tp, records, planned);
-            if (!cut.rest().isEmpty()) {
-                carried.put(tp, new Carried(consumer, cut.rest()));
+            if (!cut.waiting().isEmpty()) {
+                carried.put(tp, new Carried(consumer, cut.waiting()));
             }
-            if (cut.block() != null) {
-                SinkBlock b = cut.block();
-                blocks.add(b);
-                plans.put(tp, new OffsetAndMetadata(start, PLAN_PREFIX + b.nonce() + "/" + b.range()));
-                done.put(tp, new OffsetAndMetadata(b.last() + 1));
+            if (!cut.blocks().isEmpty()) {
+                blocks.addAll(cut.blocks());
+                plans.put(tp, new OffsetAndMetadata(start, metadata(cut.blocks(), cut.unfinished())));
+                done.put(tp, new OffsetAndMetadata(cut.blocks().get(cut.blocks().size() - 1).last() + 1,
+                        metadata(List.of(), cut.unfinished())));
             }
         }
         // Before any insert: the blocks' boundaries survive a crash or a rebalance.
@@ -181,34 +182,63 @@ public class SinkBlocks {
         return blocks;
     }
 
-    /** A partition's block of this batch (null: none yet) and the records that wait for the next. */
-    private record Cut(SinkBlock block, List<SinkRecord> rest) {
+    /**
+     * A partition's blocks of this batch in offset order; the records read of a planned block the
+     * batch does not hold whole (they wait here: the rest is still to be read, so a batch comes); the
+     * planned blocks not reached yet.
+     */
+    private record Cut(List<SinkBlock> blocks, List<SinkRecord> waiting, List<Planned> unfinished) {
     }
 
-    /** The block planned before, once read whole (its nonce and range again), else a new one of at most maxBlock records. */
+    /**
+     * The blocks planned before, each once read whole (its nonce and range again), then whatever was
+     * read past them in new blocks of at most maxBlock records. Nothing read past a block waits for a
+     * next batch: once traffic stops, camel-kafka's batching consumer makes no batch of empty polls.
+     */
     private Cut cut(TopicPartition tp, List<SinkRecord> records, List<Planned> planned) {
-        long start = records.get(0).offset();
-        Planned plan = planned.stream().filter(p -> p.last() >= start).findFirst().orElse(null);
-        if (plan != null && plan.first() != start) {
-            log.error("{}: the planned block {}-{} does not start at the committed offset {}; planning anew", tp,
-                    plan.first(), plan.last(), start);
-            plan = null;
-        }
-        if (plan != null) {
-            if (records.get(records.size() - 1).offset() < plan.last()) {
-                return new Cut(null, records); // the rest of the planned block is still to be read
+        List<Planned> plans = planned.stream().filter(p -> p.last() >= records.get(0).offset()).toList();
+        List<SinkBlock> blocks = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < plans.size(); i++) {
+            Planned plan = plans.get(i);
+            if (from == records.size()) {
+                return new Cut(blocks, List.of(), plans.subList(i, plans.size()));
             }
-            int to = 0;
+            long first = records.get(from).offset();
+            if (plan.first() != first) {
+                log.error("{}: the planned block {}-{} does not start at the offset after the last block, {}; planning anew",
+                        tp, plan.first(), plan.last(), first);
+                break;
+            }
+            if (records.get(records.size() - 1).offset() < plan.last()) {
+                return new Cut(blocks, List.copyOf(records.subList(from, records.size())), plans.subList(i, plans.size()));
+            }
+            int to = from;
             while (to < records.size() && records.get(to).offset() <= plan.last()) {
                 to++;
             }
-            return new Cut(new SinkBlock(tp.topic(), tp.partition(), plan.nonce(), plan.first(), plan.last(), true,
-                    List.copyOf(records.subList(0, to))), List.copyOf(records.subList(to, records.size())));
+            blocks.add(new SinkBlock(tp.topic(), tp.partition(), plan.nonce(), plan.first(), plan.last(), true,
+                    List.copyOf(records.subList(from, to))));
+            from = to;
         }
-        int to = Math.min(records.size(), maxBlock);
-        List<SinkRecord> block = records.subList(0, to);
-        return new Cut(new SinkBlock(tp.topic(), tp.partition(), nonce(), start, block.get(block.size() - 1).offset(),
-                false, List.copyOf(block)), List.copyOf(records.subList(to, records.size())));
+        while (from < records.size()) {
+            int to = Math.min(records.size(), from + maxBlock);
+            blocks.add(new SinkBlock(tp.topic(), tp.partition(), nonce(), records.get(from).offset(),
+                    records.get(to - 1).offset(), false, List.copyOf(records.subList(from, to))));
+            from = to;
+        }
+        return new Cut(blocks, List.of(), List.of());
+    }
+
+    /** The committed offset's metadata naming the blocks to insert from it, in order ("" for none). */
+    private static String metadata(List<SinkBlock> blocks, List<Planned> unfinished) {
+        if (blocks.isEmpty() && unfinished.isEmpty()) {
+            return "";
+        }
+        StringJoiner plan = new StringJoiner(",", PLAN_PREFIX, "");
+        blocks.forEach(b -> plan.add(b.nonce() + "/" + b.range()));
+        unfinished.forEach(p -> plan.add(p.nonce() + "/" + p.first() + "-" + p.last()));
+        return plan.toString();
     }
 
     static List<Planned> planned(String metadata) {

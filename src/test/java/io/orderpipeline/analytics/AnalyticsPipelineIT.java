@@ -20,10 +20,14 @@ import io.orderpipeline.PipelineTest;
 import io.orderpipeline.platform.LocalStack;
 import io.orderpipeline.platform.ClickHouseHttp;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -74,6 +79,12 @@ class AnalyticsPipelineIT {
 
     @Autowired
     ObjectMapper json;
+
+    @Autowired
+    CamelContext camelContext;
+
+    @Value("${app.sink.group-id}")
+    String sinkGroup;
 
     @Test
     void ordersAndStatusChangesOverHttpEndExactInClickHouse() throws Exception {
@@ -166,6 +177,51 @@ class AnalyticsPipelineIT {
 
         assertThat(traffic.get()).hasSize(40);
         awaitExact();
+    }
+
+    @Test
+    void whatAnInstanceReadsPastABlockAnotherPlannedGoesInWithoutWaitingForMoreTraffic() throws Exception {
+        awaitExact();
+        camelContext.getRouteController().stopRoute("clickhouse-sink");
+        List<String> ids = new ArrayList<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BROKERS));
+             KafkaConsumer<String, String> reader = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKERS,
+                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+            for (int i = 0; i < 12; i++) {
+                ids.add(create("takeover", (i + 1) + ".30"));
+            }
+            // Twelve events on six partitions: some partition has two past the sink's committed offset.
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(sinkGroup)
+                    .partitionsToOffsetAndMetadata().get();
+            List<TopicPartition> partitions = reader.partitionsFor("analytics.orders").stream()
+                    .map(p -> new TopicPartition("analytics.orders", p.partition())).toList();
+            reader.assign(partitions);
+            partitions.forEach(tp -> reader.seek(tp, committed.get(tp) == null ? 0 : committed.get(tp).offset()));
+            Map<TopicPartition, List<Long>> unsunk = new java.util.HashMap<>();
+            List<String> seen = new ArrayList<>();
+            await().atMost(DEADLINE).until(() -> {
+                reader.poll(Duration.ofMillis(300)).forEach(r -> {
+                    unsunk.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new ArrayList<>()).add(r.offset());
+                    ids.stream().filter(r.value()::contains).forEach(seen::add);
+                });
+                return seen.containsAll(ids);
+            });
+            TopicPartition tp = unsunk.entrySet().stream().filter(e -> e.getValue().size() >= 2).findFirst().orElseThrow().getKey();
+            long first = unsunk.get(tp).get(0);
+
+            // What an instance that crashed after planning a block of the first record leaves behind.
+            OffsetAndMetadata plan = new OffsetAndMetadata(committed.get(tp) == null ? 0 : committed.get(tp).offset(),
+                    "blocks:crashed/" + first + "-" + first);
+            await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() ->
+                    admin.alterConsumerGroupOffsets(sinkGroup, Map.of(tp, plan)).all().get());
+        } finally {
+            camelContext.getRouteController().startRoute("clickhouse-sink");
+        }
+
+        // No order follows: the records read past the planned block must not wait for the next batch.
+        awaitExact();
+        assertThat(clickhouse.queryForObject("SELECT count() FROM analytics.orders_analytics WHERE order_id IN ('"
+                + String.join("','", ids) + "')", Long.class)).isEqualTo(12);
     }
 
     @Test

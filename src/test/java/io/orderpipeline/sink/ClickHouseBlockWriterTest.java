@@ -49,8 +49,12 @@ class ClickHouseBlockWriterTest {
     }
 
     static SinkBlock block(int rows, long bad) {
-        SinkBlock block = new SinkBlock("analytics.orders", 0, "n1", 100, 100 + rows - 1, false, List.of());
-        for (long offset = 100; offset < 100 + rows; offset++) {
+        return block("n1", 100, rows, bad);
+    }
+
+    static SinkBlock block(String nonce, long first, int rows, long bad) {
+        SinkBlock block = new SinkBlock("analytics.orders", 0, nonce, first, first + rows - 1, false, List.of());
+        for (long offset = first; offset < first + rows; offset++) {
             block.rows().add(new SinkRow(0, offset, "k" + offset, "e" + offset, "2026-11-26 10:00:00", 0L,
                     JSON.createObjectNode().put("order_id", offset == bad ? "bad" : "o" + offset)));
         }
@@ -69,6 +73,19 @@ class ClickHouseBlockWriterTest {
         assertThat(accepted.stream().flatMap(List::stream).filter(r -> r.contains("\"o1"))).hasSize(4);
         assertThat(tokens).as("each part under the token of its own offset range")
                 .allMatch(t -> t.startsWith("analytics.orders:0:n1:")).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void on18_16ARefusedRowIsTheRefusalOfItsOwnBlockWhenAPartitionHasSeveralInTheInsert() {
+        ClickHouseBlockWriter old = new ClickHouseBlockWriter(http, () -> false, new SimpleMeterRegistry());
+        SinkBlock planned = block("n1", 100, 3, 101);
+        SinkBlock next = block("n2", 103, 3, -1);
+
+        old.insert(List.of(planned, next));
+
+        assertThat(planned.refused()).extracting(RefusedRow::offset).containsExactly(101L);
+        assertThat(next.refused()).isEmpty();
+        assertThat(accepted.stream().flatMap(List::stream).filter(r -> r.contains("\"o1"))).hasSize(5);
     }
 
     @Test
