@@ -70,6 +70,11 @@ public class KafkaOffsets implements KafkaManualCommitFactory {
             return consumer.assignment();
         }
 
+        /** The partition's next poll starts at this offset. */
+        public void seek(TopicPartition partition, long offset) {
+            consumer.seek(partition, offset);
+        }
+
         /** The first offset Kafka still holds of the partition (older ones are deleted by retention). */
         public long beginning(TopicPartition partition) {
             return consumer.beginningOffsets(Set.of(partition), timeout).get(partition);

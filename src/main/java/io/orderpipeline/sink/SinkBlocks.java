@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -45,7 +46,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The sink route's planning and committing steps (routes/clickhouse-sink.camel.yaml). A polled batch
- * becomes blocks, usually one per partition, whose offset ranges (and a nonce of the plan) are recorded with
+ * becomes blocks, one per partition, whose offset ranges (and a nonce of the plan) are recorded with
  * the partition's committed offset before anything is inserted, so that whoever inserts them again
  * (a retry, a restarted instance, the instance a rebalance hands the partition to) cuts the very
  * same blocks. Offsets move past a block only after it is in ClickHouse.
@@ -58,6 +59,8 @@ public class SinkBlocks {
     public static final String COMMIT = "sinkCommit";
     /** Exchange property: the consumer's handle. */
     public static final String OFFSETS = "sinkOffsets";
+    /** Exchange property: what the consumer keeps of its partitions once the batch is committed. */
+    static final String KEPT = "sinkKept";
     static final String PLAN_PREFIX = "blocks:";
     private static final Pattern PLANNED = Pattern.compile("([0-9a-z]+)/(\\d+)-(\\d+)");
     private static final DateTimeFormatter CLICKHOUSE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -71,8 +74,36 @@ public class SinkBlocks {
     private final int maxBlock;
     /** Records read of a planned block whose rest is still to be read, per partition, for the consumer that read them. */
     private final Map<TopicPartition, Carried> carried = new ConcurrentHashMap<>();
+    /** Partitions a consumer was sought back on, until the records read again reach it. */
+    private final Map<TopicPartition, Rewound> rewound = new ConcurrentHashMap<>();
 
     private record Carried(Object consumer, List<SinkRecord> records) {
+    }
+
+    /**
+     * A partition the consumer was sought back to {@code from} on, the first record past a batch's
+     * blocks; {@code last} is the last it had read. Records of the partition it polled before the
+     * seek (all past {@code last}) may still come in the next batch, before the ones read again:
+     * kept, they would sit behind a gap the planner takes for commit markers. So the partition's
+     * records count from the first at or before {@code last}.
+     */
+    private record Rewound(Object consumer, long from, long last) {
+
+        /** The records read again, in the order polled (none yet: all were polled before the seek). */
+        List<SinkRecord> again(List<SinkRecord> polled, LongSupplier beginning) {
+            for (int i = 0; i < polled.size(); i++) {
+                if (polled.get(i).offset() <= last) {
+                    return polled.subList(i, polled.size());
+                }
+            }
+            // Retention deleted the records read again: Kafka goes on from its first record.
+            return beginning.getAsLong() > from ? polled : List.of();
+        }
+    }
+
+    /** The consumer's carried records and seeks after a batch, for the partitions it owns. */
+    private record Kept(Object consumer, Set<TopicPartition> owned, Map<TopicPartition, Carried> carried,
+                        Map<TopicPartition, Rewound> rewound) {
     }
 
     /** A block recorded with a partition's committed offset: "blocks:" then nonce/first-last, comma-separated. */
@@ -100,10 +131,11 @@ public class SinkBlocks {
      * Body in: camel-kafka's batch (one exchange per record). Body out: the blocks to insert, in
      * order. Records of partitions this consumer no longer owns (a rebalance came between the poll
      * and now) and records at or before a partition's committed offset (done already) are left out.
-     * A partition with planned blocks goes on with exactly those, each once it has read all of it
-     * (what it read of one waits here for the next batch, with the consumer that read it: a consumer
-     * that starts over reads it again); what it read past them becomes new blocks of at most the
-     * block size.
+     * A partition with a planned block goes on with exactly that block, once it has read all of it
+     * (what it read of it waits here for the next batch, with the consumer that read it: a consumer
+     * that starts over reads it again); otherwise with a new block of at most the block size. What it
+     * read past the block is read again: the consumer is sought back to it (see {@link Rewound}).
+     * Nothing changes here until the batch is committed: a retry of this step plans the same.
      */
     public List<SinkBlock> plan(Exchange batch) {
         if (!schemaReady.getAsBoolean()) {
@@ -129,17 +161,31 @@ public class SinkBlocks {
             throw new IllegalStateException("the sink's kafka endpoint must use kafkaManualCommitFactory=#sinkOffsets");
         }
         batch.setProperty(OFFSETS, offsets);
+        KafkaOffsets.Handle consumed = offsets;
         Set<TopicPartition> owned = Set.copyOf(offsets.assignment());
         Object consumer = offsets.consumer();
-        carried.entrySet().removeIf(c -> c.getValue().consumer() == consumer && !owned.contains(c.getKey()));
+        if (byPartition.keySet().retainAll(owned)) {
+            log.debug("Left out records of partitions this consumer no longer owns (assigned now: {})", owned);
+        }
+        Kept kept = new Kept(consumer, owned, new HashMap<>(), new HashMap<>());
         for (TopicPartition tp : owned) {
-            Carried c = carried.remove(tp);
+            Rewound r = rewound.get(tp);
+            List<SinkRecord> read = byPartition.get(tp);
+            if (r != null && r.consumer() == consumer && read != null) {
+                List<SinkRecord> again = r.again(read, () -> consumed.beginning(tp));
+                if (again.size() < read.size()) {
+                    log.debug("{}: left out {} records polled before it was read again from {}", tp,
+                            read.size() - again.size(), r.from());
+                }
+                byPartition.put(tp, again);
+                if (again.isEmpty()) {
+                    kept.rewound().put(tp, r); // the records read again are still to come
+                }
+            }
+            Carried c = carried.get(tp);
             if (c != null && c.consumer() == consumer) {
                 byPartition.computeIfAbsent(tp, k -> new ArrayList<>()).addAll(0, c.records());
             }
-        }
-        if (byPartition.keySet().retainAll(owned)) {
-            log.debug("Left out records of partitions this consumer no longer owns (assigned now: {})", owned);
         }
         Map<TopicPartition, OffsetAndMetadata> committed = offsets.committed(byPartition.keySet());
         List<SinkBlock> blocks = new ArrayList<>();
@@ -151,22 +197,31 @@ public class SinkBlocks {
             // In offset order, each once: a batch may hold a record twice after a rebalance.
             TreeMap<Long, SinkRecord> read = new TreeMap<>();
             entry.getValue().forEach(r -> read.putIfAbsent(r.offset(), r));
+            if (read.isEmpty()) {
+                continue;
+            }
             long start = at == null ? read.firstKey() : at.offset();
             List<Planned> planned = at == null ? List.of() : planned(at.metadata());
             List<SinkRecord> records = new ArrayList<>(read.tailMap(start).values());
             if (records.isEmpty()) {
                 continue;
             }
-            // The consumer hands each partition's records on in order from the committed offset (the
-            // sink never seeks), so a gap holds no record: a transaction's commit marker, an aborted or
-            // compacted record, or one retention deleted. The last is a loss worth saying.
+            // The consumer hands each partition's records on in order from the committed offset (or
+            // from where the sink sought it back to), so a gap holds no record: a transaction's
+            // commit marker, an aborted or compacted record, or one retention deleted. The last is a
+            // loss worth saying.
             if (records.get(0).offset() > start + 1 && offsets.beginning(tp) > start) {
                 log.error("Records of {} from offset {} to {} were deleted by Kafka before the sink stored them", tp,
                         start, records.get(0).offset() - 1);
             }
             Cut cut = cut(tp, records, planned);
             if (!cut.waiting().isEmpty()) {
-                carried.put(tp, new Carried(consumer, cut.waiting()));
+                kept.carried().put(tp, new Carried(consumer, cut.waiting()));
+            }
+            if (!cut.past().isEmpty()) {
+                long from = cut.past().get(0).offset();
+                offsets.seek(tp, from);
+                kept.rewound().put(tp, new Rewound(consumer, from, cut.past().get(cut.past().size() - 1).offset()));
             }
             if (!cut.blocks().isEmpty()) {
                 blocks.addAll(cut.blocks());
@@ -178,22 +233,26 @@ public class SinkBlocks {
         // Before any insert: the blocks' boundaries survive a crash or a rebalance.
         offsets.commit(plans);
         batch.setProperty(COMMIT, done);
+        batch.setProperty(KEPT, kept);
         fill(blocks);
         return blocks;
     }
 
     /**
-     * A partition's blocks of this batch in offset order; the records read of a planned block the
-     * batch does not hold whole (they wait here: the rest is still to be read, so a batch comes); the
-     * planned blocks not reached yet.
+     * A partition's blocks of this batch in offset order: the blocks planned before that it holds
+     * whole, or else one new block; the records read of a planned block the batch does not hold whole
+     * (they wait here: the rest is still to be read, so a batch comes); the planned blocks not reached
+     * yet; the records read past the blocks.
      */
-    private record Cut(List<SinkBlock> blocks, List<SinkRecord> waiting, List<Planned> unfinished) {
+    private record Cut(List<SinkBlock> blocks, List<SinkRecord> waiting, List<Planned> unfinished, List<SinkRecord> past) {
     }
 
     /**
-     * The blocks planned before, each once read whole (its nonce and range again), then whatever was
-     * read past them in new blocks of at most maxBlock records. Nothing read past a block waits for a
-     * next batch: once traffic stops, camel-kafka's batching consumer makes no batch of empty polls.
+     * The blocks planned before, each once read whole (its nonce and range again), or else one new
+     * block of at most maxBlock records. What was read past them is not kept for a next batch (once
+     * traffic stops, camel-kafka's batching consumer makes none: the records would wait for the next
+     * order), nor made into further blocks (a plan that grew with every failed batch would outgrow
+     * the offset metadata): it is read again.
      */
     private Cut cut(TopicPartition tp, List<SinkRecord> records, List<Planned> planned) {
         List<Planned> plans = planned.stream().filter(p -> p.last() >= records.get(0).offset()).toList();
@@ -202,7 +261,7 @@ public class SinkBlocks {
         for (int i = 0; i < plans.size(); i++) {
             Planned plan = plans.get(i);
             if (from == records.size()) {
-                return new Cut(blocks, List.of(), plans.subList(i, plans.size()));
+                return new Cut(blocks, List.of(), plans.subList(i, plans.size()), List.of());
             }
             long first = records.get(from).offset();
             if (plan.first() != first) {
@@ -211,7 +270,8 @@ public class SinkBlocks {
                 break;
             }
             if (records.get(records.size() - 1).offset() < plan.last()) {
-                return new Cut(blocks, List.copyOf(records.subList(from, records.size())), plans.subList(i, plans.size()));
+                return new Cut(blocks, List.copyOf(records.subList(from, records.size())), plans.subList(i, plans.size()),
+                        List.of());
             }
             int to = from;
             while (to < records.size() && records.get(to).offset() <= plan.last()) {
@@ -221,13 +281,13 @@ public class SinkBlocks {
                     List.copyOf(records.subList(from, to))));
             from = to;
         }
-        while (from < records.size()) {
-            int to = Math.min(records.size(), from + maxBlock);
-            blocks.add(new SinkBlock(tp.topic(), tp.partition(), nonce(), records.get(from).offset(),
-                    records.get(to - 1).offset(), false, List.copyOf(records.subList(from, to))));
+        if (blocks.isEmpty()) {
+            int to = Math.min(records.size(), maxBlock);
+            blocks.add(new SinkBlock(tp.topic(), tp.partition(), nonce(), records.get(0).offset(),
+                    records.get(to - 1).offset(), false, List.copyOf(records.subList(0, to))));
             from = to;
         }
-        return new Cut(blocks, List.of(), List.of());
+        return new Cut(blocks, List.of(), List.of(), List.copyOf(records.subList(from, records.size())));
     }
 
     /** The committed offset's metadata naming the blocks to insert from it, in order ("" for none). */
@@ -312,6 +372,11 @@ public class SinkBlocks {
         @SuppressWarnings("unchecked")
         Map<TopicPartition, OffsetAndMetadata> done = batch.getProperty(COMMIT, Map.class);
         batch.getProperty(OFFSETS, KafkaOffsets.Handle.class).commit(done);
+        Kept kept = batch.getProperty(KEPT, Kept.class);
+        carried.entrySet().removeIf(e -> e.getValue().consumer() == kept.consumer() || kept.owned().contains(e.getKey()));
+        rewound.entrySet().removeIf(e -> e.getValue().consumer() == kept.consumer() || kept.owned().contains(e.getKey()));
+        carried.putAll(kept.carried());
+        rewound.putAll(kept.rewound());
     }
 
     /** A record as a row of orders_analytics, or null (and a refusal) when it can never be one. */

@@ -182,6 +182,7 @@ class AnalyticsPipelineIT {
     @Test
     void whatAnInstanceReadsPastABlockAnotherPlannedGoesInWithoutWaitingForMoreTraffic() throws Exception {
         awaitExact();
+        String nonce = "crashed" + Long.toString(System.nanoTime(), 36);
         camelContext.getRouteController().stopRoute("clickhouse-sink");
         List<String> ids = new ArrayList<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BROKERS));
@@ -211,7 +212,7 @@ class AnalyticsPipelineIT {
 
             // What an instance that crashed after planning a block of the first record leaves behind.
             OffsetAndMetadata plan = new OffsetAndMetadata(committed.get(tp) == null ? 0 : committed.get(tp).offset(),
-                    "blocks:crashed/" + first + "-" + first);
+                    "blocks:" + nonce + "/" + first + "-" + first);
             await().atMost(DEADLINE).ignoreExceptions().untilAsserted(() ->
                     admin.alterConsumerGroupOffsets(sinkGroup, Map.of(tp, plan)).all().get());
         } finally {
@@ -222,6 +223,8 @@ class AnalyticsPipelineIT {
         awaitExact();
         assertThat(clickhouse.queryForObject("SELECT count() FROM analytics.orders_analytics WHERE order_id IN ('"
                 + String.join("','", ids) + "')", Long.class)).isEqualTo(12);
+        assertThat(clickhouse.queryForObject("SELECT count() FROM analytics.orders_analytics WHERE sink_block LIKE ?",
+                Long.class, "%:" + nonce + ":%")).as("the planned block went in as planned").isEqualTo(1);
     }
 
     @Test

@@ -151,23 +151,32 @@ class ClickHouseSinkRouteTest {
         assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:" + nonce + "/10-11"));
 
         // camel-kafka starts over with a new consumer; the records come again, with more behind them:
-        // the planned block is cut the same, token and all, and what was read past it is a new block
-        // of the same batch (once traffic stops camel-kafka makes no batch, so nothing may wait for one).
+        // the planned block is cut the same, token and all; what was read past it is read again (once
+        // traffic stops camel-kafka makes no batch, so nothing may wait in memory for one), and makes
+        // a block of a new plan.
         MockEndpoint.resetMocks(context);
         insert.whenAnyExchangeReceived(e -> { });
         send(batch(
                 record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
                 record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
                 record(P0, 12, row("00000000-0000-4000-8000-000000000012"))));
-        assertThat(blocks()).extracting(SinkBlock::token).first().isEqualTo(tried.get(0).token());
-        assertThat(ranges()).containsExactly("0:10-11", "0:12-12");
-        assertThat(blocks()).extracting(SinkBlock::replayed).containsExactly(true, false);
-        assertThat(blocks().get(1).nonce()).isNotEqualTo(nonce);
-        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(13, ""));
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly(tried.get(0).token());
+        assertThat(blocks().get(0).replayed()).isTrue();
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(12, ""));
+        assertThat(kafka.position(P0)).as("sought back to the first record past the block").isEqualTo(12);
+
+        MockEndpoint.resetMocks(context);
+        send(batch(
+                record(P0, 12, row("00000000-0000-4000-8000-000000000012")),
+                record(P0, 13, row("00000000-0000-4000-8000-000000000013"))));
+        assertThat(ranges()).containsExactly("0:12-13");
+        assertThat(blocks().get(0).replayed()).isFalse();
+        assertThat(blocks().get(0).nonce()).isNotEqualTo(nonce);
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(14, ""));
     }
 
     @Test
-    void anInstanceTakingAPartitionOverInsertsEachPlannedBlockAsPlannedAndWhatFollowsInNewOnes() {
+    void anInstanceTakingAPartitionOverInsertsEachPlannedBlockAsPlannedAndReadsWhatFollowsAgain() {
         kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n0/10-11,n1/12-13")));
 
         send(batch(
@@ -182,9 +191,9 @@ class ClickHouseSinkRouteTest {
                 record(P0, 12, row("00000000-0000-4000-8000-000000000012")),
                 record(P0, 13, row("00000000-0000-4000-8000-000000000013")),
                 record(P0, 14, row("00000000-0000-4000-8000-000000000014"))));
-        assertThat(blocks()).extracting(SinkBlock::token).first().isEqualTo("analytics.orders:0:n1:12-13");
-        assertThat(ranges()).containsExactly("0:12-13", "0:14-14");
-        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(15, ""));
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:n1:12-13");
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(14, ""));
+        assertThat(kafka.position(P0)).isEqualTo(14);
     }
 
     @Test
@@ -200,23 +209,55 @@ class ClickHouseSinkRouteTest {
         assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(10, "blocks:n0/10-12"));
 
         MockEndpoint.resetMocks(context);
-        send(batch(
-                record(P0, 12, row("00000000-0000-4000-8000-000000000012")),
-                record(P0, 13, row("00000000-0000-4000-8000-000000000013"))));
-        assertThat(blocks()).extracting(SinkBlock::token).first().isEqualTo("analytics.orders:0:n0:10-12");
+        send(batch(record(P0, 12, row("00000000-0000-4000-8000-000000000012"))));
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:n0:10-12");
         assertThat(blocks().get(0).rows()).extracting(SinkRow::offset).containsExactly(10L, 11L, 12L);
-        assertThat(ranges()).containsExactly("0:10-12", "0:13-13");
-        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(14, ""));
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(13, ""));
     }
 
     @Test
-    void aBlockIsNoLargerThanTheBatchSizeAndTheRestIsTheNextBlockOfTheSameBatch() {
+    void aRetriedPlanningStepPlansTheSameBlocks() {
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n0/10-12")));
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011"))));
+
+        // ClickHouse does not answer the duplicate lookup once: the planning step is tried again.
+        stored.failures = 1;
+        MockEndpoint.resetMocks(context);
+        send(batch(record(P0, 12, row("00000000-0000-4000-8000-000000000012"))));
+        assertThat(stored.lookups).hasSize(2);
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:n0:10-12");
+        assertThat(blocks().get(0).rows()).extracting(SinkRow::offset).containsExactly(10L, 11L, 12L);
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(13, ""));
+    }
+
+    @Test
+    void aBlockIsNoLargerThanTheBatchSizeAndTheRestIsReadAgainForTheNextBlock() {
         List<Exchange> records = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
-            records.add(record(P0, 10 + i, row("00000000-0000-4000-8000-00000000001" + i)));
+        for (int i = 10; i <= 16; i++) {
+            records.add(record(P0, i, row("00000000-0000-4000-8000-0000000000" + i)));
         }
         send(records);
-        assertThat(ranges()).containsExactly("0:10-14", "0:15-16");
+        assertThat(ranges()).containsExactly("0:10-14");
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(15, ""));
+        assertThat(kafka.position(P0)).isEqualTo(15);
+
+        // camel-kafka may hand on records it polled before the seek (past 16) ahead of those read
+        // again: alone they would leave a gap, so they wait for the records read again.
+        MockEndpoint.resetMocks(context);
+        send(batch(
+                record(P0, 18, row("00000000-0000-4000-8000-000000000018")),
+                record(P0, 19, row("00000000-0000-4000-8000-000000000019"))));
+        assertThat(insert.getReceivedExchanges()).isEmpty();
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(15, ""));
+
+        MockEndpoint.resetMocks(context);
+        send(batch(
+                record(P0, 20, row("00000000-0000-4000-8000-000000000020")),
+                record(P0, 15, row("00000000-0000-4000-8000-000000000015")),
+                record(P0, 16, row("00000000-0000-4000-8000-000000000016"))));
+        assertThat(ranges()).containsExactly("0:15-16");
         assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(17, ""));
     }
 
@@ -354,10 +395,16 @@ class ClickHouseSinkRouteTest {
     static final class Stored implements StoredEvents {
         final Map<String, List<Location>> at = new HashMap<>();
         final List<Collection<String>> lookups = new ArrayList<>();
+        /** Lookups still to fail, as with ClickHouse away. */
+        int failures;
 
         @Override
         public Map<String, List<Location>> locations(Collection<String> eventIds, String minTime, String maxTime) {
             lookups.add(List.copyOf(eventIds));
+            if (failures > 0) {
+                failures--;
+                throw new IllegalStateException("ClickHouse at http://127.0.0.1:8123/ not reachable");
+            }
             Map<String, List<Location>> found = new HashMap<>();
             eventIds.forEach(id -> {
                 if (at.containsKey(id)) {
