@@ -109,7 +109,7 @@ public class ClickHouseBlockWriter {
         try {
             String token = tokens ? blockOf(blocks, rows.get(0)).token(rows.get(0).offset(),
                     rows.get(rows.size() - 1).offset()) : name;
-            clickhouse.insertJsonEachRow(TABLE, rows.stream().map(r -> r.row().put("ingested_ms", now).toString()).toList(),
+            clickhouse.insertJsonEachRow(TABLE, rows.stream().map(r -> r.json(blockOf(blocks, r).token(), now)).toList(),
                     settings(token, tokens));
             inserted.increment(rows.size());
             long done = System.currentTimeMillis();
@@ -124,7 +124,8 @@ public class ClickHouseBlockWriter {
             }
             if (rows.size() == 1) {
                 SinkRow r = rows.get(0);
-                blockOf(blocks, r).refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.row().toString(),
+                SinkBlock block = blockOf(blocks, r);
+                block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.json(block.token(), now),
                         REFUSED_BY_CLICKHOUSE + e.getMessage()));
                 return;
             }

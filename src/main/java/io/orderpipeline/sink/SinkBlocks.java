@@ -21,8 +21,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -70,6 +72,7 @@ public class SinkBlocks {
     private final StoredEvents stored;
     private final BooleanSupplier schemaReady;
     private final ObjectReader reader;
+    private final JsonFactory factory;
     private final Counter duplicates;
     private final int maxBlock;
     /** Records read of a planned block whose rest is still to be read, per partition, for the consumer that read them. */
@@ -122,6 +125,7 @@ public class SinkBlocks {
         // Amounts pass through exactly as written: 10.00 must not come out as 1E+1.
         this.reader = json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .with(JsonNodeFactory.withExactBigDecimals(true));
+        this.factory = json.getFactory();
         this.duplicates = Counter.builder("pipeline.sink.duplicates.dropped")
                 .description("Events dropped because ClickHouse holds them already").register(meters);
         this.maxBlock = maxBlock;
@@ -336,7 +340,6 @@ public class SinkBlocks {
             for (SinkRecord r : block.records()) {
                 SinkRow row = parse(r, block.refused());
                 if (row != null) {
-                    row.row().put("sink_block", block.token());
                     block.rows().add(row);
                     ids.add(row.eventId());
                     min = min == null || row.eventTime().compareTo(min) < 0 ? row.eventTime() : min;
@@ -379,32 +382,62 @@ public class SinkBlocks {
         rewound.putAll(kept.rewound());
     }
 
-    /** A record as a row of orders_analytics, or null (and a refusal) when it can never be one. */
+    /**
+     * A record as a row of orders_analytics, or null (and a refusal) when it can never be one. The
+     * record's JSON goes on as it came, read once by Jackson's streaming parser for its event id and
+     * time (building a tree and writing it out again was half of the sink's CPU): the row's own
+     * fields are appended to its text (SinkRow.json). A record that has fields of those names
+     * already, or a field twice, goes through a tree that drops them (and keeps the last).
+     */
     SinkRow parse(SinkRecord r, List<RefusedRow> refused) {
-        try {
-            JsonNode node = r.value() == null ? null : reader.readTree(r.value());
-            if (node == null || !node.isObject()) {
+        String value = r.value();
+        try (JsonParser json = factory.createParser(value == null ? "" : value)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
                 refused.add(refusal(r, "value is not a JSON object"));
                 return null;
             }
-            String eventId = node.path("event_id").asText("");
+            String eventId = "";
+            String eventTime = "";
+            boolean own = false;
+            Set<String> names = new HashSet<>();
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String name = json.currentName();
+                own |= !names.add(name); // a name twice: the tree keeps the last, as before
+                JsonToken token = json.nextToken();
+                if (token.isStructStart()) {
+                    json.skipChildren();
+                } else if ("event_id".equals(name)) {
+                    eventId = token == JsonToken.VALUE_NULL ? "" : json.getText();
+                } else if ("event_time".equals(name)) {
+                    eventTime = token == JsonToken.VALUE_NULL ? "" : json.getText();
+                }
+                own |= SinkRow.OWN_FIELDS.contains(name);
+            }
+            int end = (int) json.currentLocation().getCharOffset();
             if (!UUID.matcher(eventId).matches()) {
                 refused.add(refusal(r, "event_id missing or not a UUID"));
                 return null;
             }
-            String eventTime = normalise(node.path("event_time").asText(""));
-            if (eventTime == null) {
+            String time = normalise(eventTime);
+            if (time == null) {
                 refused.add(refusal(r, "event_time missing or not a time"));
                 return null;
             }
-            ObjectNode row = (ObjectNode) node;
-            row.put("kafka_partition", r.partition());
-            row.put("kafka_offset", r.offset());
-            return new SinkRow(r.partition(), r.offset(), r.key(), eventId.toLowerCase(), eventTime, r.timestamp(), row);
+            // The object's text without its closing brace (anything after it is ignored, as a tree would).
+            String head = own || end <= 0 || value.charAt(end - 1) != '}' ? withoutOwnFields(value) : value.substring(0, end - 1);
+            return new SinkRow(r.partition(), r.offset(), r.key(), eventId.toLowerCase(), time, r.timestamp(), head);
         } catch (IOException e) {
             refused.add(refusal(r, "value is not valid JSON"));
             return null;
         }
+    }
+
+    /** The object's text, less the fields the sink sets itself, without its closing brace. */
+    private String withoutOwnFields(String value) throws IOException {
+        ObjectNode node = (ObjectNode) reader.readTree(value);
+        node.remove(SinkRow.OWN_FIELDS);
+        String text = node.toString();
+        return text.substring(0, text.length() - 1);
     }
 
     private static RefusedRow refusal(SinkRecord r, String reason) {

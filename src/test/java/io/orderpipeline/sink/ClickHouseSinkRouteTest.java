@@ -110,7 +110,7 @@ class ClickHouseSinkRouteTest {
         SinkBlock p0 = blocks().get(0);
         assertThat(p0.token()).isEqualTo("analytics.orders:0:" + p0.nonce() + ":10-11");
         assertThat(p0.rows()).extracting(SinkRow::offset).containsExactly(10L, 11L);
-        assertThat(p0.rows().get(0).row().get("sink_block").asText()).isEqualTo(p0.token());
+        assertThat(p0.rows().get(0).json(p0.token(), 1)).contains("\"sink_block\":\"" + p0.token() + "\"");
         assertThat(committedDuringInsert.get(0).get(P0)).as("the plan, recorded before the insert")
                 .isEqualTo(new OffsetAndMetadata(10, "blocks:" + p0.nonce() + "/10-11"));
         assertThat(kafka.committed(Set.of(P0, P1))).as("after the insert")
@@ -321,7 +321,7 @@ class ClickHouseSinkRouteTest {
         insert.whenAnyExchangeReceived(e -> {
             SinkBlock block = (SinkBlock) e.getIn().getBody(List.class).get(0);
             SinkRow r = block.rows().get(0);
-            block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.row().toString(),
+            block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.json(block.token(), 1),
                     "ClickHouse refused the row: Code: 27, Cannot parse input"));
         });
 

@@ -1,0 +1,80 @@
+package io.orderpipeline.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A record of analytics.orders as the row the sink inserts: the record's JSON as it came (read once
+ * for its event id and time), with the sink's own columns appended, each once.
+ */
+class SinkRowTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ID = "00000000-0000-4000-8000-00000000000A";
+
+    final SinkBlocks blocks = new SinkBlocks(null, () -> true, JSON, new SimpleMeterRegistry(), 10);
+    final List<RefusedRow> refused = new ArrayList<>();
+
+    SinkRow parse(String value) {
+        return blocks.parse(new SinkRecord(3, 42, "k", value, 7L), refused);
+    }
+
+    @Test
+    void theRecordsTextGoesOnAsItCameWithTheSinksColumnsAfterIt() throws Exception {
+        String value = "{\"event_id\":\"" + ID + "\",\"total_amount\":10.00,\"user\":{\"event_id\":\"x\"},"
+                + "\"tags\":[1,{\"a\":2}],\"event_time\":\"2026-11-26T10:00:00Z\"}";
+
+        SinkRow row = parse(value);
+
+        assertThat(refused).isEmpty();
+        assertThat(row.eventId()).isEqualTo(ID.toLowerCase());
+        assertThat(row.eventTime()).isEqualTo("2026-11-26 10:00:00");
+        String line = row.json("analytics.orders:3:n1:40-45", 1234);
+        assertThat(line).startsWith(value.substring(0, value.length() - 1) + ",")
+                .endsWith(",\"kafka_partition\":3,\"kafka_offset\":42,\"sink_block\":\"analytics.orders:3:n1:40-45\",\"ingested_ms\":1234}");
+        assertThat(line).as("exactly as written").contains("\"total_amount\":10.00,");
+    }
+
+    @Test
+    void aRecordWithColumnsOfTheSinksOwnNamesOrAFieldTwiceHasEachOnce() throws Exception {
+        SinkRow row = parse("{\"event_id\":\"" + ID + "\",\"kafka_offset\":1,\"sink_block\":\"forged\","
+                + "\"event_time\":\"2026-11-26 10:00:00\",\"total_amount\":10.00}");
+
+        String line = row.json("analytics.orders:3:n1:40-45", 1234);
+        JsonNode node = JSON.readTree(line);
+        assertThat(node.get("kafka_offset").asLong()).isEqualTo(42);
+        assertThat(node.get("sink_block").asText()).isEqualTo("analytics.orders:3:n1:40-45");
+        assertThat(line.split("\"kafka_offset\"", -1)).as("once").hasSize(2);
+        assertThat(line).contains("\"total_amount\":10.00");
+
+        String twice = parse("{\"event_id\":\"" + ID + "\",\"status\":\"PENDING\",\"status\":\"PAID\","
+                + "\"event_time\":\"2026-11-26 10:00:00\"}").json("b", 1);
+        assertThat(JSON.readTree(twice).get("status").asText()).isEqualTo("PAID");
+        assertThat(twice.split("\"status\"", -1)).as("once").hasSize(2);
+    }
+
+    @Test
+    void whatFollowsTheObjectIsLeftOutAndWhatIsNoRowIsRefusedWithItsReason() {
+        SinkRow row = parse("{\"event_id\":\"" + ID + "\",\"event_time\":\"2026-11-26 10:00:00\"}  trailing");
+        assertThat(row.json("b", 1)).isEqualTo("{\"event_id\":\"" + ID + "\",\"event_time\":\"2026-11-26 10:00:00\""
+                + ",\"kafka_partition\":3,\"kafka_offset\":42,\"sink_block\":\"b\",\"ingested_ms\":1}");
+
+        assertThat(parse(null)).isNull();
+        assertThat(parse("[1]")).isNull();
+        assertThat(parse("{\"event_id\":\"" + ID + "\"")).isNull();
+        assertThat(parse("{\"event_id\":{\"nested\":\"" + ID + "\"},\"event_time\":\"2026-11-26 10:00:00\"}")).isNull();
+        assertThat(parse("{\"event_id\":\"" + ID + "\",\"event_time\":null}")).isNull();
+        assertThat(refused).extracting(RefusedRow::reason).containsExactly("value is not a JSON object",
+                "value is not a JSON object", "value is not valid JSON", "event_id missing or not a UUID",
+                "event_time missing or not a time");
+    }
+}
