@@ -34,7 +34,10 @@ public class KafkaOffsets implements KafkaManualCommitFactory {
         return new Handle(exchange.consumer, timeout);
     }
 
-    /** The consumer behind a batch; only the consuming thread (the route) may use it. */
+    /**
+     * The consumer behind a batch; only the route may use it, while camel-kafka's polling thread
+     * waits for the batch (a step after an asynchronous producer may run on another thread then).
+     */
     public static final class Handle implements KafkaManualCommit {
         private final Consumer<?, ?> consumer;
         private final Duration timeout;

@@ -99,8 +99,8 @@ public class SinkBlocks {
                     return polled.subList(i, polled.size());
                 }
             }
-            // Retention deleted the records read again: Kafka goes on from its first record.
-            return beginning.getAsLong() > from ? polled : List.of();
+            // Retention deleted every record read again: Kafka goes on from its first record.
+            return beginning.getAsLong() > last ? polled : List.of();
         }
     }
 
@@ -172,10 +172,17 @@ public class SinkBlocks {
             log.debug("Left out records of partitions this consumer no longer owns (assigned now: {})", owned);
         }
         Kept kept = new Kept(consumer, owned, new HashMap<>(), new HashMap<>());
+        Set<TopicPartition> reading = new HashSet<>(byPartition.keySet());
+        owned.stream().filter(tp -> carried.containsKey(tp) && carried.get(tp).consumer() == consumer).forEach(reading::add);
+        Map<TopicPartition, OffsetAndMetadata> committed = offsets.committed(reading);
         for (TopicPartition tp : owned) {
             Rewound r = rewound.get(tp);
             List<SinkRecord> read = byPartition.get(tp);
-            if (r != null && r.consumer() == consumer && read != null) {
+            OffsetAndMetadata at = committed.get(tp);
+            // Another consumer went past the records read again (the partition moved and came back):
+            // this one reads on from the committed offset.
+            boolean moved = at != null && r != null && at.offset() > r.last();
+            if (r != null && r.consumer() == consumer && read != null && !moved) {
                 List<SinkRecord> again = r.again(read, () -> consumed.beginning(tp));
                 if (again.size() < read.size()) {
                     log.debug("{}: left out {} records polled before it was read again from {}", tp,
@@ -191,7 +198,6 @@ public class SinkBlocks {
                 byPartition.computeIfAbsent(tp, k -> new ArrayList<>()).addAll(0, c.records());
             }
         }
-        Map<TopicPartition, OffsetAndMetadata> committed = offsets.committed(byPartition.keySet());
         List<SinkBlock> blocks = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> plans = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();

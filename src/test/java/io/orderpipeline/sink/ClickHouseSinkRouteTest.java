@@ -262,6 +262,26 @@ class ClickHouseSinkRouteTest {
     }
 
     @Test
+    void aPartitionThatMovedAwayAndCameBackAfterASeekReadsOnFromTheCommittedOffset() {
+        List<Exchange> records = new ArrayList<>();
+        for (int i = 10; i <= 16; i++) {
+            records.add(record(P0, i, row("00000000-0000-4000-8000-0000000000" + i)));
+        }
+        send(records);
+        assertThat(kafka.position(P0)).isEqualTo(15);
+
+        // Before the records read again came, another instance had the partition and stored up to 19;
+        // back here, the consumer reads on from the committed offset.
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(20)));
+        MockEndpoint.resetMocks(context);
+        send(batch(
+                record(P0, 20, row("00000000-0000-4000-8000-000000000020")),
+                record(P0, 21, row("00000000-0000-4000-8000-000000000021"))));
+        assertThat(ranges()).containsExactly("0:20-21");
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(22, ""));
+    }
+
+    @Test
     void recordsOfAPartitionThisConsumerNoLongerOwnsAreLeftToItsNewOwner() {
         kafka.assign(List.of(P1)); // a rebalance between the poll and the batch (MockConsumer forgets commits here)
         kafka.commitSync(Map.of(P1, new OffsetAndMetadata(20)));
