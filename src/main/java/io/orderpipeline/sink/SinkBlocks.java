@@ -410,12 +410,15 @@ public class SinkBlocks {
                 String name = json.currentName();
                 own |= !names.add(name); // a name twice: the tree keeps the last, as before
                 JsonToken token = json.nextToken();
+                // As the tree read them: the last of a name counts, and an object, array or null is no text.
+                String text = token.isScalarValue() && token != JsonToken.VALUE_NULL ? json.getText() : "";
                 if (token.isStructStart()) {
                     json.skipChildren();
-                } else if ("event_id".equals(name)) {
-                    eventId = token == JsonToken.VALUE_NULL ? "" : json.getText();
+                }
+                if ("event_id".equals(name)) {
+                    eventId = text;
                 } else if ("event_time".equals(name)) {
-                    eventTime = token == JsonToken.VALUE_NULL ? "" : json.getText();
+                    eventTime = text;
                 }
                 own |= SinkRow.OWN_FIELDS.contains(name);
             }

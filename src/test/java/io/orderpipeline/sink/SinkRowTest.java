@@ -73,8 +73,9 @@ class SinkRowTest {
         assertThat(parse("{\"event_id\":\"" + ID + "\"")).isNull();
         assertThat(parse("{\"event_id\":{\"nested\":\"" + ID + "\"},\"event_time\":\"2026-11-26 10:00:00\"}")).isNull();
         assertThat(parse("{\"event_id\":\"" + ID + "\",\"event_time\":null}")).isNull();
+        assertThat(parse("{\"event_id\":\"" + ID + "\",\"event_id\":{},\"event_time\":\"2026-11-26 10:00:00\"}")).isNull();
         assertThat(refused).extracting(RefusedRow::reason).containsExactly("value is not a JSON object",
                 "value is not a JSON object", "value is not valid JSON", "event_id missing or not a UUID",
-                "event_time missing or not a time");
+                "event_time missing or not a time", "event_id missing or not a UUID");
     }
 }
