@@ -107,9 +107,9 @@ public class ClickHouseBlockWriter {
         }
         long now = System.currentTimeMillis();
         try {
-            String token = tokens ? blockOf(blocks, rows.get(0)).token(rows.get(0).offset(),
-                    rows.get(rows.size() - 1).offset()) : name;
-            clickhouse.insertJsonEachRow(TABLE, rows.stream().map(r -> r.json(blockOf(blocks, r).token(), now)).toList(),
+            // With tokens an insert is one block (inserts), its rows a range of it.
+            String token = tokens ? blocks.get(0).token(rows.get(0).offset(), rows.get(rows.size() - 1).offset()) : name;
+            clickhouse.insertJsonEachRow(TABLE, rows.stream().map(r -> r.json(now)).toList(),
                     settings(token, tokens));
             inserted.increment(rows.size());
             long done = System.currentTimeMillis();
@@ -124,8 +124,8 @@ public class ClickHouseBlockWriter {
             }
             if (rows.size() == 1) {
                 SinkRow r = rows.get(0);
-                SinkBlock block = blockOf(blocks, r);
-                block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.json(block.token(), now),
+                SinkBlock block = blocks.stream().filter(b -> b.token().equals(r.block())).findFirst().orElseThrow();
+                block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.json(now),
                         REFUSED_BY_CLICKHOUSE + e.getMessage()));
                 return;
             }
@@ -133,12 +133,6 @@ public class ClickHouseBlockWriter {
             insert(blocks, rows.subList(0, half), tokens, name + "-a");
             insert(blocks, rows.subList(half, rows.size()), tokens, name + "-b");
         }
-    }
-
-    /** The block a row belongs to: a partition may have several in a batch (blocks planned before, then new ones). */
-    private static SinkBlock blockOf(List<SinkBlock> blocks, SinkRow row) {
-        return blocks.stream().filter(b -> b.partition() == row.partition() && b.first() <= row.offset()
-                && row.offset() <= b.last()).findFirst().orElseThrow();
     }
 
     /** The settings of a block's insert (also what ClickHouseMigrationsIT sends chdb). */

@@ -147,13 +147,15 @@ public class SinkBlocks {
         }
         @SuppressWarnings("unchecked")
         List<Exchange> polled = batch.getIn().getBody(List.class);
+        // Every record carries a handle on the same consumer.
+        KafkaOffsets.Handle offsets = polled.isEmpty() ? null
+                : polled.get(0).getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaOffsets.Handle.class);
+        if (offsets == null) {
+            throw new IllegalStateException("the sink's kafka endpoint must use kafkaManualCommitFactory=#sinkOffsets");
+        }
         Map<TopicPartition, List<SinkRecord>> byPartition = new LinkedHashMap<>();
-        KafkaOffsets.Handle offsets = null;
         for (Exchange e : polled) {
             Message m = e.getMessage();
-            if (offsets == null) {
-                offsets = m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaOffsets.Handle.class);
-            }
             String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
             int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
             byPartition.computeIfAbsent(new TopicPartition(topic, partition), k -> new ArrayList<>())
@@ -161,20 +163,15 @@ public class SinkBlocks {
                             m.getHeader(KafkaConstants.KEY, String.class), m.getBody(String.class),
                             m.getHeader(KafkaConstants.TIMESTAMP, 0L, Long.class)));
         }
-        if (offsets == null) {
-            throw new IllegalStateException("the sink's kafka endpoint must use kafkaManualCommitFactory=#sinkOffsets");
-        }
         batch.setProperty(OFFSETS, offsets);
-        KafkaOffsets.Handle consumed = offsets;
         Set<TopicPartition> owned = Set.copyOf(offsets.assignment());
         Object consumer = offsets.consumer();
         if (byPartition.keySet().retainAll(owned)) {
             log.debug("Left out records of partitions this consumer no longer owns (assigned now: {})", owned);
         }
         Kept kept = new Kept(consumer, owned, new HashMap<>(), new HashMap<>());
-        Set<TopicPartition> reading = new HashSet<>(byPartition.keySet());
-        owned.stream().filter(tp -> carried.containsKey(tp) && carried.get(tp).consumer() == consumer).forEach(reading::add);
-        Map<TopicPartition, OffsetAndMetadata> committed = offsets.committed(reading);
+        // One request whatever the number of partitions asked for.
+        Map<TopicPartition, OffsetAndMetadata> committed = offsets.committed(owned);
         for (TopicPartition tp : owned) {
             Rewound r = rewound.get(tp);
             List<SinkRecord> read = byPartition.get(tp);
@@ -183,7 +180,7 @@ public class SinkBlocks {
             // this one reads on from the committed offset.
             boolean moved = at != null && r != null && at.offset() > r.last();
             if (r != null && r.consumer() == consumer && read != null && !moved) {
-                List<SinkRecord> again = r.again(read, () -> consumed.beginning(tp));
+                List<SinkRecord> again = r.again(read, () -> offsets.beginning(tp));
                 if (again.size() < read.size()) {
                     log.debug("{}: left out {} records polled before it was read again from {}", tp,
                             read.size() - again.size(), r.from());
@@ -343,8 +340,9 @@ public class SinkBlocks {
         String min = null;
         String max = null;
         for (SinkBlock block : blocks) {
+            String token = block.token();
             for (SinkRecord r : block.records()) {
-                SinkRow row = parse(r, block.refused());
+                SinkRow row = parse(r, token, block.refused());
                 if (row != null) {
                     block.rows().add(row);
                     ids.add(row.eventId());
@@ -395,7 +393,7 @@ public class SinkBlocks {
      * fields are appended to its text (SinkRow.json). A record that has fields of those names
      * already, or a field twice, goes through a tree that drops them (and keeps the last).
      */
-    SinkRow parse(SinkRecord r, List<RefusedRow> refused) {
+    SinkRow parse(SinkRecord r, String block, List<RefusedRow> refused) {
         String value = r.value();
         try (JsonParser json = factory.createParser(value == null ? "" : value)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
@@ -434,7 +432,7 @@ public class SinkBlocks {
             }
             // The object's text without its closing brace (anything after it is ignored, as a tree would).
             String head = own || end <= 0 || value.charAt(end - 1) != '}' ? withoutOwnFields(value) : value.substring(0, end - 1);
-            return new SinkRow(r.partition(), r.offset(), r.key(), eventId.toLowerCase(), time, r.timestamp(), head);
+            return new SinkRow(r.partition(), r.offset(), r.key(), eventId.toLowerCase(), time, r.timestamp(), block, head);
         } catch (IOException e) {
             refused.add(refusal(r, "value is not valid JSON"));
             return null;

@@ -55,7 +55,7 @@ class ClickHouseBlockWriterTest {
     static SinkBlock block(String nonce, long first, int rows, long bad) {
         SinkBlock block = new SinkBlock("analytics.orders", 0, nonce, first, first + rows - 1, false, List.of());
         for (long offset = first; offset < first + rows; offset++) {
-            block.rows().add(new SinkRow(0, offset, "k" + offset, "e" + offset, "2026-11-26 10:00:00", 0L,
+            block.rows().add(new SinkRow(0, offset, "k" + offset, "e" + offset, "2026-11-26 10:00:00", 0L, block.token(),
                     "{\"order_id\":\"" + (offset == bad ? "bad" : "o" + offset) + "\""));
         }
         return block;

@@ -110,7 +110,7 @@ class ClickHouseSinkRouteTest {
         SinkBlock p0 = blocks().get(0);
         assertThat(p0.token()).isEqualTo("analytics.orders:0:" + p0.nonce() + ":10-11");
         assertThat(p0.rows()).extracting(SinkRow::offset).containsExactly(10L, 11L);
-        assertThat(p0.rows().get(0).json(p0.token(), 1)).contains("\"sink_block\":\"" + p0.token() + "\"");
+        assertThat(p0.rows().get(0).json(1)).contains("\"sink_block\":\"" + p0.token() + "\"");
         assertThat(committedDuringInsert.get(0).get(P0)).as("the plan, recorded before the insert")
                 .isEqualTo(new OffsetAndMetadata(10, "blocks:" + p0.nonce() + "/10-11"));
         assertThat(kafka.committed(Set.of(P0, P1))).as("after the insert")
@@ -234,11 +234,7 @@ class ClickHouseSinkRouteTest {
 
     @Test
     void aBlockIsNoLargerThanTheBatchSizeAndTheRestIsReadAgainForTheNextBlock() {
-        List<Exchange> records = new ArrayList<>();
-        for (int i = 10; i <= 16; i++) {
-            records.add(record(P0, i, row("00000000-0000-4000-8000-0000000000" + i)));
-        }
-        send(records);
+        send(records(P0, 10, 16));
         assertThat(ranges()).containsExactly("0:10-14");
         assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(15, ""));
         assertThat(kafka.position(P0)).isEqualTo(15);
@@ -263,11 +259,7 @@ class ClickHouseSinkRouteTest {
 
     @Test
     void aPartitionThatMovedAwayAndCameBackAfterASeekReadsOnFromTheCommittedOffset() {
-        List<Exchange> records = new ArrayList<>();
-        for (int i = 10; i <= 16; i++) {
-            records.add(record(P0, i, row("00000000-0000-4000-8000-0000000000" + i)));
-        }
-        send(records);
+        send(records(P0, 10, 16));
         assertThat(kafka.position(P0)).isEqualTo(15);
 
         // Before the records read again came, another instance had the partition and stored up to 19;
@@ -341,7 +333,7 @@ class ClickHouseSinkRouteTest {
         insert.whenAnyExchangeReceived(e -> {
             SinkBlock block = (SinkBlock) e.getIn().getBody(List.class).get(0);
             SinkRow r = block.rows().get(0);
-            block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.json(block.token(), 1),
+            block.refused().add(new RefusedRow(r.partition(), r.offset(), r.key(), r.json(1),
                     "ClickHouse refused the row: Code: 27, Cannot parse input"));
         });
 
@@ -392,6 +384,15 @@ class ClickHouseSinkRouteTest {
 
     List<Exchange> batch(Exchange... records) {
         return List.of(records);
+    }
+
+    /** The records of offsets from to to (two digits) of a partition, each its own event. */
+    List<Exchange> records(TopicPartition tp, int from, int to) {
+        List<Exchange> records = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            records.add(record(tp, i, row("00000000-0000-4000-8000-0000000000" + i)));
+        }
+        return records;
     }
 
     Exchange record(TopicPartition tp, long offset, String value) {

@@ -25,7 +25,11 @@ class SinkRowTest {
     final List<RefusedRow> refused = new ArrayList<>();
 
     SinkRow parse(String value) {
-        return blocks.parse(new SinkRecord(3, 42, "k", value, 7L), refused);
+        return parse(value, "analytics.orders:3:n1:40-45");
+    }
+
+    SinkRow parse(String value, String block) {
+        return blocks.parse(new SinkRecord(3, 42, "k", value, 7L), block, refused);
     }
 
     @Test
@@ -38,7 +42,7 @@ class SinkRowTest {
         assertThat(refused).isEmpty();
         assertThat(row.eventId()).isEqualTo(ID.toLowerCase());
         assertThat(row.eventTime()).isEqualTo("2026-11-26 10:00:00");
-        String line = row.json("analytics.orders:3:n1:40-45", 1234);
+        String line = row.json(1234);
         assertThat(line).startsWith(value.substring(0, value.length() - 1) + ",")
                 .endsWith(",\"kafka_partition\":3,\"kafka_offset\":42,\"sink_block\":\"analytics.orders:3:n1:40-45\",\"ingested_ms\":1234}");
         assertThat(line).as("exactly as written").contains("\"total_amount\":10.00,");
@@ -49,7 +53,7 @@ class SinkRowTest {
         SinkRow row = parse("{\"event_id\":\"" + ID + "\",\"kafka_offset\":1,\"sink_block\":\"forged\","
                 + "\"event_time\":\"2026-11-26 10:00:00\",\"total_amount\":10.00}");
 
-        String line = row.json("analytics.orders:3:n1:40-45", 1234);
+        String line = row.json(1234);
         JsonNode node = JSON.readTree(line);
         assertThat(node.get("kafka_offset").asLong()).isEqualTo(42);
         assertThat(node.get("sink_block").asText()).isEqualTo("analytics.orders:3:n1:40-45");
@@ -57,15 +61,15 @@ class SinkRowTest {
         assertThat(line).contains("\"total_amount\":10.00");
 
         String twice = parse("{\"event_id\":\"" + ID + "\",\"status\":\"PENDING\",\"status\":\"PAID\","
-                + "\"event_time\":\"2026-11-26 10:00:00\"}").json("b", 1);
+                + "\"event_time\":\"2026-11-26 10:00:00\"}", "b").json(1);
         assertThat(JSON.readTree(twice).get("status").asText()).isEqualTo("PAID");
         assertThat(twice.split("\"status\"", -1)).as("once").hasSize(2);
     }
 
     @Test
     void whatFollowsTheObjectIsLeftOutAndWhatIsNoRowIsRefusedWithItsReason() {
-        SinkRow row = parse("{\"event_id\":\"" + ID + "\",\"event_time\":\"2026-11-26 10:00:00\"}  trailing");
-        assertThat(row.json("b", 1)).isEqualTo("{\"event_id\":\"" + ID + "\",\"event_time\":\"2026-11-26 10:00:00\""
+        SinkRow row = parse("{\"event_id\":\"" + ID + "\",\"event_time\":\"2026-11-26 10:00:00\"}  trailing", "b");
+        assertThat(row.json(1)).isEqualTo("{\"event_id\":\"" + ID + "\",\"event_time\":\"2026-11-26 10:00:00\""
                 + ",\"kafka_partition\":3,\"kafka_offset\":42,\"sink_block\":\"b\",\"ingested_ms\":1}");
 
         assertThat(parse(null)).isNull();
