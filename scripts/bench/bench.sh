@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make bench: the four stage benchmarks (io.orderpipeline.bench.Bench) on a stack of their own
+# make bench: the four stage benchmarks and the restart (io.orderpipeline.bench.Bench) on a stack of their own
 # (scripts/local/own-stack.sh), so benchmark rows never reach the stack you demo or reconcile.
-# Usage: scripts/bench/bench.sh [intake] [relay] [e2e] [sink]      (all four when none is named)
+# Usage: scripts/bench/bench.sh [intake] [relay] [e2e] [sink] [restart]      (all five when none is named)
 # Knobs (environment): BENCH_REPS, BENCH_CONCURRENCY, BENCH_INTAKE_SECONDS, BENCH_RELAY_EVENTS,
 # BENCH_E2E_RATE, BENCH_E2E_SECONDS, BENCH_E2E_REPS, BENCH_OVERLOAD_RATE (2 x the e2e rate), BENCH_OVERLOAD_SECONDS
 # (30; 0: no overload stage), BENCH_SINK_ROWS, BENCH_JFR=1 (profile each app run).

@@ -22,6 +22,8 @@ echo "building the app and the $NAME harness"
 scripts/local/stack.sh clean >/dev/null
 trap 'scripts/local/stack.sh down' EXIT
 scripts/local/stack.sh up
+# The harness starts the app as make demo does: from the extracted jar with its class archive.
+scripts/local/cds.sh prepare
 
 java "$HEAP" -Djava.awt.headless=true -Dlogback.configurationFile=scripts/bench/logback.xml \
   -cp "target/test-classes:target/classes:$(cat "target/$NAME/classpath.txt")" "$MAIN" "$@"

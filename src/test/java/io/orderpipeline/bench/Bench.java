@@ -52,11 +52,11 @@ import org.springframework.core.io.ClassPathResource;
 
 /**
  * `make bench`: the four stage benchmarks, each beside a raw ceiling measured in the same run on the
- * same services (scripts/bench/bench.sh gives it a stack of its own). Each stage runs the packaged
- * app with only that stage switched on, after a warm-up, BENCH_REPS times; the report gives
- * min/median/max. Results: target/bench/results.json, results.txt and e2e-latency.png.
+ * same services (scripts/bench/bench.sh gives it a stack of its own), and the restart of a killed
+ * app. Each stage runs the packaged app with only that stage switched on, after a warm-up,
+ * BENCH_REPS times; the report gives min/median/max. Results: target/bench/results.json, results.txt and e2e-latency.png.
  *
- * <p>Arguments: the benchmarks to run (intake relay e2e sink; all by default).
+ * <p>Arguments: the benchmarks to run (intake relay e2e sink restart; all by default).
  */
 public final class Bench {
 
@@ -83,7 +83,7 @@ public final class Bench {
     private final List<String[]> table = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
-        List<String> which = args.length == 0 ? List.of("intake", "relay", "e2e", "sink") : Arrays.asList(args);
+        List<String> which = args.length == 0 ? List.of("intake", "relay", "e2e", "sink", "restart") : Arrays.asList(args);
         Files.createDirectories(OUT);
         Bench bench = new Bench();
         bench.results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
@@ -97,7 +97,8 @@ public final class Bench {
                     case "relay" -> bench.relay();
                     case "e2e" -> bench.endToEnd();
                     case "sink" -> bench.sink();
-                    default -> throw new IllegalArgumentException("unknown benchmark " + b + " (intake relay e2e sink)");
+                    case "restart" -> bench.restart();
+                    default -> throw new IllegalArgumentException("unknown benchmark " + b + " (intake relay e2e sink restart)");
                 }
                 bench.save();
             }
@@ -554,6 +555,40 @@ public final class Bench {
         r.put("rawInsertRowsPerSecond", Stats.spread(raw));
         results.put("sink", r);
         row("sink", "rows/s", Stats.spread(pipeline), Stats.spread(raw), "100,000/s");
+    }
+
+    // ---- 5. Restart -------------------------------------------------------------------------------
+
+    /**
+     * The app killed (SIGKILL) and started again until healthy, every stage on, with no traffic: as
+     * the scripts start it (the extracted jar and its class archive, scripts/local/cds.sh), and
+     * alternately from the packaged jar alone, as before the archive.
+     */
+    private void restart() throws Exception {
+        heading("restart: the app killed and started again until healthy, with and without the class archive, x " + reps);
+        AppProcess app = AppProcess.start("bench-restart", Map.of(), OUT);
+        List<Double> archived = new ArrayList<>();
+        List<Double> jarAlone = new ArrayList<>();
+        try {
+            for (int i = 0; i < reps; i++) {
+                for (boolean archive : List.of(true, false)) {
+                    app.kill();
+                    long started = System.nanoTime();
+                    app = AppProcess.start("bench-restart", Map.of(), OUT, archive);
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    out.printf(Locale.ROOT, "  #%d %s: healthy after %.1f s%n", i + 1, archive ? "class archive" : "jar alone", seconds);
+                    (archive ? archived : jarAlone).add(seconds);
+                }
+            }
+        } finally {
+            app.stop();
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("classArchiveSeconds", Stats.spread(archived));
+        r.put("jarAloneSeconds", Stats.spread(jarAlone));
+        results.put("restart", r);
+        row("restart", "s to healthy", Stats.spread(archived), null, "5 s");
+        row("restart", "s, jar alone (before)", Stats.spread(jarAlone), null, "");
     }
 
     /** Rows as the transformer writes them (70% new orders, the rest status changes), each with a new event id. */

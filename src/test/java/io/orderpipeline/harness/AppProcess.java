@@ -19,7 +19,8 @@ import io.orderpipeline.platform.LocalStack;
 /**
  * The packaged app as a child process, the way users run it (`java -jar`), for the benchmarks and
  * the reliability suite: started with environment overrides, ready when /actuator/health says UP,
- * stopped with SIGTERM or killed with SIGKILL.
+ * stopped with SIGTERM or killed with SIGKILL. Started, as make demo does, from the extracted jar
+ * with its class archive when scripts/local/cds.sh has prepared them for this build.
  */
 public final class AppProcess {
 
@@ -31,22 +32,33 @@ public final class AppProcess {
     private final URI url;
     private final Path log;
     private final Map<String, String> env;
+    private final boolean classArchive;
 
-    private AppProcess(String name, Process process, URI url, Path log, Map<String, String> env) {
+    private AppProcess(String name, Process process, URI url, Path log, Map<String, String> env, boolean classArchive) {
         this.name = name;
         this.process = process;
         this.url = url;
         this.log = log;
         this.env = env;
+        this.classArchive = classArchive;
     }
 
-    /** The same app (name, environment, log) started again, after a stop or a kill. */
+    /** The same app (name, environment, log, launch) started again, after a stop or a kill. */
     public AppProcess restart() throws IOException, InterruptedException {
-        return start(name, env, log.getParent());
+        return start(name, env, log.getParent(), classArchive);
     }
 
     /** Starts the app and waits (at most 120 s) until it is healthy. */
     public static AppProcess start(String name, Map<String, String> env, Path logDir) throws IOException, InterruptedException {
+        return start(name, env, logDir, true);
+    }
+
+    /**
+     * As {@link #start(String, Map, Path)}; with classArchive false from the packaged jar itself, as
+     * before there was a class archive (make bench's restart stage compares the two).
+     */
+    public static AppProcess start(String name, Map<String, String> env, Path logDir, boolean classArchive)
+            throws IOException, InterruptedException {
         String port = env.getOrDefault("SERVER_PORT", LocalStack.env("SERVER_PORT", "8080"));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
@@ -55,14 +67,26 @@ public final class AppProcess {
         if (jfr != null && !jfr.isBlank() && !jfr.equals("0")) {
             command.add("-XX:StartFlightRecording=filename=" + logDir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
         }
-        command.addAll(List.of("-jar", jar().toString()));
+        command.addAll(classArchive ? launch() : List.of("-jar", jar().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("SERVER_PORT", port);
-        AppProcess app = new AppProcess(name, builder.start(), URI.create("http://127.0.0.1:" + port), log, env);
+        AppProcess app = new AppProcess(name, builder.start(), URI.create("http://127.0.0.1:" + port), log, env, classArchive);
         app.awaitHealthy(Duration.ofSeconds(120));
         return app;
+    }
+
+    /** What scripts/local/cds.sh args gives: the extracted jar with its archive once prepared, else the jar. */
+    static List<String> launch() throws IOException {
+        Path jar = jar();
+        Path extracted = Path.of("target/app").resolve(jar.getFileName());
+        Path archive = Path.of("target/app/app.jsa");
+        if (Files.exists(archive) && Files.exists(extracted)
+                && !Files.getLastModifiedTime(jar).toInstant().isAfter(Files.getLastModifiedTime(extracted).toInstant())) {
+            return List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-jar", extracted.toString());
+        }
+        return List.of("-jar", jar.toString());
     }
 
     static Path jar() throws IOException {
