@@ -28,10 +28,12 @@ import org.springframework.context.ApplicationListener;
  * 1 s probe timeout, and a dead service made it longer still. The application's own availability
  * states (liveness, readiness) stay live: they flip the moment the app starts or stops.
  *
- * <p>Until a check has passed once it runs again every {@link #STARTING_RETRY} instead of every
- * interval: at start Camel's Kafka consumers are ready about a second after the app, and the app
- * should read healthy then, not one interval later (a restart is that much shorter for whoever
- * waits on it).
+ * <p>When the app is ready every check runs once more, and one that is not UP then is tried again
+ * sooner than the interval: after {@link #READY_RETRY}, then twice as long each time, until it is
+ * UP or the wait reaches the interval. Camel's Kafka consumers are ready about a second after the
+ * app, and the app should read healthy then, not one interval later (a restart is that much
+ * shorter for whoever waits on it); a service that is down at start costs a few more failed
+ * checks (and their log lines), not one every quarter of a second.
  *
  * <p>Hand-written because Spring Boot 3.5 has no asynchronous health contributors, and Camel's
  * {@code camel.health.async-camel-health-check} wraps only Camel's indicators and never stops the
@@ -43,7 +45,7 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
     private static final Logger log = LoggerFactory.getLogger(BackgroundHealthChecks.class);
     /** In-process state, answered live: wrapping them would delay a shutdown's REFUSING_TRAFFIC. */
     private static final Set<String> LIVE = Set.of("ping", "livenessState", "readinessState");
-    static final Duration STARTING_RETRY = Duration.ofMillis(250);
+    static final Duration READY_RETRY = Duration.ofMillis(250);
 
     private final HealthContributorRegistry registry;
     private final Duration interval;
@@ -77,27 +79,28 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
             registry.unregisterContributor(c.getName());
             registry.registerContributor(c.getName(), last);
             checks.add(last);
-            schedule(last, Duration.ZERO);
+            scheduler.scheduleWithFixedDelay(last::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         }
         log.info("Health checks run every {} in the background: {}", interval, checks.stream().map(c -> c.name).toList());
     }
 
-    private void schedule(LastResult check, Duration delay) {
-        try {
-            scheduler.schedule(() -> {
-                check.refresh();
-                schedule(check, check.passedOnce ? interval : STARTING_RETRY);
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closed) {
-            // The context is closing: no more checks.
-        }
-    }
-
-    /** Once more when the app is ready: the first checks ran before Camel's routes had started. */
+    /** Once more when the app is ready (the first checks ran before Camel's routes had started), then sooner until UP. */
     @Override
     public void onApplicationEvent(ApplicationReadyEvent event) {
         if (scheduler != null) {
-            checks.forEach(c -> scheduler.execute(c::refresh));
+            checks.forEach(c -> untilUp(c, Duration.ZERO, READY_RETRY));
+        }
+    }
+
+    private void untilUp(LastResult check, Duration delay, Duration next) {
+        try {
+            scheduler.schedule(() -> {
+                if (!check.refresh() && next.compareTo(interval) < 0) {
+                    untilUp(check, next, next.multipliedBy(2));
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The context is closing: no more checks.
         }
     }
 
@@ -115,7 +118,6 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
         private final Duration staleAfter;
         private volatile Health last;
         private volatile Instant checkedAt;
-        private volatile boolean passedOnce;
 
         LastResult(String name, HealthIndicator check, Duration interval) {
             this.name = name;
@@ -127,7 +129,8 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
             this.checkedAt = Instant.now();
         }
 
-        void refresh() {
+        /** Runs the check; true when it is UP. */
+        boolean refresh() {
             Instant start = Instant.now();
             Health h;
             try {
@@ -139,7 +142,7 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
             last = Health.status(h.getStatus()).withDetails(h.getDetails())
                     .withDetail("checkedAt", start.toString()).withDetail("checkMillis", ms).build();
             checkedAt = start;
-            passedOnce |= Status.UP.equals(h.getStatus());
+            return Status.UP.equals(h.getStatus());
         }
 
         @Override
