@@ -66,8 +66,9 @@ demo: ## The whole pipeline with sample traffic: stack, app, load, reconciliatio
 	@scripts/demo.sh
 
 .PHONY: build run test load reconcile relay-latency bench chaos chdb openapi-lint compose-check init-mysql-sql
-build: ## Compile and package the app (no tests)
+build: ## Compile and package the app (no tests), and its class archive for quicker starts (scripts/local/cds.sh)
 	$(MVN) -q -DskipTests package
+	@$(LOCAL)/cds.sh prepare
 
 run: local-up ## Run the app on :8080 against the local stack, in the foreground
 	$(MVN) -q spring-boot:run

@@ -18,12 +18,12 @@ export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 echo "building the app and the $NAME harness"
 ./mvnw -q -B -DskipTests package
 ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="target/$NAME/classpath.txt" >/dev/null
+# The harness starts the app as make demo does: from the extracted jar with its class archive.
+scripts/local/cds.sh prepare
 
 scripts/local/stack.sh clean >/dev/null
 trap 'scripts/local/stack.sh down' EXIT
 scripts/local/stack.sh up
-# The harness starts the app as make demo does: from the extracted jar with its class archive.
-scripts/local/cds.sh prepare
 
 java "$HEAP" -Djava.awt.headless=true -Dlogback.configurationFile=scripts/bench/logback.xml \
   -cp "target/test-classes:target/classes:$(cat "target/$NAME/classpath.txt")" "$MAIN" "$@"
