@@ -5,27 +5,30 @@ COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src src
 COPY scripts/init-clickhouse.sql scripts/init-clickhouse.sql
-RUN mvn -B -q -DskipTests package
+RUN mvn -B -q -DskipTests package \
+    && java -Djarmode=tools -jar target/order-analytics-pipeline-*.jar extract --destination /src/extracted \
+    && mv /src/extracted/order-analytics-pipeline-*.jar /src/extracted/app.jar
 
 FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /app app
 WORKDIR /app
-COPY --from=build /src/target/order-analytics-pipeline-*.jar /tmp/app.jar
+# The jar extracted (app.jar and its lib/): the JVM maps archived classes from plain jars only.
+COPY --from=build /src/extracted /app/jar
 COPY routes /app/routes
 ENV TZ=UTC ROUTES_DIR=/app/routes
-# Class data sharing, as scripts/local/cds.sh does: the jar extracted (/app/jar/app.jar and its
-# lib/), and an archive of the classes a start loads, from a training start that reaches no
-# service (closed ports; Flyway, the ClickHouse schema check and the stages off) and exits once
-# its context has refreshed. A start then takes about half the time. Without the archive (the
-# training failed) the JVM starts the app without one.
-RUN java -Djarmode=tools -jar /tmp/app.jar extract --destination /app/jar && rm /tmp/app.jar \
-    && (SERVER_PORT=0 OUTBOX_RELAY_ENABLED=false TRANSFORMER_ENABLED=false SINK_MODE=off \
+# Class data sharing, as scripts/local/cds.sh does: an archive of the classes a start loads, from a
+# training start that reaches no service (closed ports; Flyway, the ClickHouse schema check and the
+# stages off) and exits once its context has refreshed, with this image's JVM. A start then takes
+# about half the time. If the training fails, the image has no archive and the app starts without.
+RUN (SERVER_PORT=0 OUTBOX_RELAY_ENABLED=false TRANSFORMER_ENABLED=false SINK_MODE=off \
         SPRING_FLYWAY_ENABLED=false CLICKHOUSE_INIT_SCHEMA=false MYSQL_HOST=127.0.0.1 MYSQL_PORT=1 \
         CLICKHOUSE_HOST=127.0.0.1 CLICKHOUSE_HTTP_PORT=1 KAFKA_BROKERS=127.0.0.1:1 \
-        timeout 180 java -XX:MaxRAMPercentage=75 -Duser.timezone=UTC -XX:ArchiveClassesAtExit=/app/app.jsa \
-        -Dspring.context.exit=onRefresh -jar /app/jar/app.jar > /tmp/cds-training.log 2>&1 \
-        || (echo "no class archive: the training start failed" && tail -n 40 /tmp/cds-training.log && rm -f /app/app.jsa))
+        timeout --foreground -k 15 180 java -XX:MaxRAMPercentage=75 -Duser.timezone=UTC \
+        -XX:ArchiveClassesAtExit=/app/app.jsa -Dspring.context.exit=onRefresh -jar /app/jar/app.jar \
+        > /tmp/cds-training.log 2>&1 && test -s /app/app.jsa) \
+    || (echo "no class archive: the training start failed" && tail -n 40 /tmp/cds-training.log && rm -f /app/app.jsa)
 USER app
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-Duser.timezone=UTC", "-XX:SharedArchiveFile=/app/app.jsa", "-jar", "/app/jar/app.jar"]
+# The archive flag only when there is an archive: naming a missing one also turns off the JDK's own.
+ENTRYPOINT ["sh", "-c", "exec java -XX:MaxRAMPercentage=75 -Duser.timezone=UTC $([ -f /app/app.jsa ] && echo -XX:SharedArchiveFile=/app/app.jsa) -jar /app/jar/app.jar \"$@\"", "app"]

@@ -9,59 +9,75 @@
 # The training start needs no service: its database, Kafka and ClickHouse addresses point at a
 # closed port, Flyway and the ClickHouse schema check are off, and so are the relay, transformer
 # and sink; what it loads is the context itself (the Dockerfile trains the same way, at image build).
-# It runs once per build. The archive is only an accelerator: one that does not match the jars (a
-# rebuild not prepared yet, another JDK) is refused by the JVM with a warning line, and the app
-# starts as it would without one.
+# It runs once per build and JVM (target/app/stamp says which jar and java it was made for), one
+# preparation at a time (a lock), and a training that fails is not tried again for the same jar.
+# Without an archive the app starts from the packaged jar, as before.
 #
-# Usage: cds.sh prepare   extract and train when the jar is newer than what target/app holds
-#        cds.sh args      the java arguments that start the app, one per line (with the archive when there is one)
+# Usage: cds.sh prepare                  extract and train unless target/app was made from this jar and java
+#        cds.sh args [--jar-alone]       the java arguments that start the app, one per line: the extracted
+#                                        jar with its archive when prepared for this jar and java, else the jar
 SERVICE=cds
 source "$(dirname "$0")/lib.sh"
 
 DIR=$ROOT_DIR/target/app
 ARCHIVE=$DIR/app.jsa
+STAMP=$DIR/stamp
 
+# The newest packaged jar (after a version change without a clean, the old one may still be there).
 packaged() {
-  local jar; jar=$(ls "$ROOT_DIR"/target/order-analytics-pipeline-*.jar 2>/dev/null | head -n 1)
+  local jar; jar=$(ls -t "$ROOT_DIR"/target/order-analytics-pipeline-*.jar 2>/dev/null | head -n 1)
   [ -n "$jar" ] || die "no jar in target/: run make build"
   echo "$jar"
 }
 
+# What an archive is good for: this jar (size, time to the nanosecond) and this java (path, time).
+made_for() {
+  local java; java=$(readlink -f "$(command -v java)")
+  printf '%s %s %s\n' "$(stat -c '%s %.9Y' "$1")" "$java" "$(stat -c '%.9Y' "$java")"
+}
+
 prepare() {
-  local jar app started
+  local jar app target started
   jar=$(packaged)
-  app=$DIR/$(basename "$jar")
-  if [ ! -f "$app" ] || [ "$jar" -nt "$app" ]; then
-    rm -rf "$DIR"
-    java -Djarmode=tools -jar "$jar" extract --destination "$DIR" >/dev/null || die "could not extract $jar"
+  mkdir -p "$ROOT_DIR/target"
+  # One preparation at a time (make build beside make bench): the second waits, then finds it done.
+  exec 9>"$ROOT_DIR/target/app.lock"
+  flock 9
+  target=$(made_for "$jar")
+  if [ -f "$STAMP" ] && [ "$(cut -d' ' -f1-4 "$STAMP")" = "$target" ]; then
+    return 0
   fi
-  if [ -f "$ARCHIVE" ] && [ "$ARCHIVE" -nt "$app" ]; then
+  app=$DIR/$(basename "$jar")
+  rm -rf "$DIR"
+  mkdir -p "$DIR"
+  if ! java -Djarmode=tools -jar "$jar" extract --force --destination "$DIR" >"$DIR/extract.log" 2>&1; then
+    echo "$target failed" >"$STAMP"
+    say "no class archive (could not extract $jar; read $DIR/extract.log): the app starts from the jar"
     return 0
   fi
   say "training start for the class archive (once per build; log $DIR/training.log)"
   started=$SECONDS
-  rm -f "$ARCHIVE" "$ARCHIVE.tmp"
   # Port 0: the training start never collides with an app that already runs. Port 1 is closed: it
-  # reaches no service, so it changes nothing anywhere.
+  # reaches no service, so it changes nothing anywhere. -k: a JVM stuck on its way out is killed.
   if SERVER_PORT=0 OUTBOX_RELAY_ENABLED=false TRANSFORMER_ENABLED=false SINK_MODE=off \
       SPRING_FLYWAY_ENABLED=false CLICKHOUSE_INIT_SCHEMA=false MYSQL_HOST=127.0.0.1 MYSQL_PORT=1 \
       CLICKHOUSE_HOST=127.0.0.1 CLICKHOUSE_HTTP_PORT=1 KAFKA_BROKERS=127.0.0.1:1 \
-      timeout 180 java -Xmx768m -XX:ArchiveClassesAtExit="$ARCHIVE.tmp" -Dspring.context.exit=onRefresh \
-      -jar "$app" >"$DIR/training.log" 2>&1 && [ -s "$ARCHIVE.tmp" ]; then
-    mv "$ARCHIVE.tmp" "$ARCHIVE"
+      timeout --foreground -k 15 180 java -Xmx768m -XX:ArchiveClassesAtExit="$ARCHIVE" \
+      -Dspring.context.exit=onRefresh -jar "$app" >"$DIR/training.log" 2>&1 && [ -s "$ARCHIVE" ]; then
+    echo "$target ok" >"$STAMP"
     say "class archive ready in $((SECONDS - started)) s: $ARCHIVE"
   else
-    rm -f "$ARCHIVE.tmp"
-    say "no class archive (the training start failed; read $DIR/training.log): the app starts without one"
+    rm -f "$ARCHIVE"
+    echo "$target failed" >"$STAMP"
+    say "no class archive (the training start failed; read $DIR/training.log): the app starts from the jar"
   fi
 }
 
 args() {
-  local jar app
-  jar=$(packaged)
-  app=$DIR/$(basename "$jar")
-  if [ -f "$ARCHIVE" ] && [ -f "$app" ] && [ ! "$jar" -nt "$app" ]; then
-    printf '%s\n' "-XX:SharedArchiveFile=$ARCHIVE" -jar "$app"
+  local jar; jar=$(packaged)
+  if [ "${1:-}" != --jar-alone ] && [ -s "$ARCHIVE" ] && [ -f "$STAMP" ] \
+      && [ "$(cat "$STAMP")" = "$(made_for "$jar") ok" ]; then
+    printf '%s\n' "-XX:SharedArchiveFile=$ARCHIVE" -jar "$DIR/$(basename "$jar")"
   else
     printf '%s\n' -jar "$jar"
   fi
@@ -69,6 +85,6 @@ args() {
 
 case "${1:-}" in
   prepare) prepare ;;
-  args) args ;;
-  *) echo "usage: $0 prepare|args" >&2; exit 2 ;;
+  args) args "${2:-}" ;;
+  *) echo "usage: $0 prepare | args [--jar-alone]" >&2; exit 2 ;;
 esac

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +119,7 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
         private final Duration staleAfter;
         private volatile Health last;
         private volatile Instant checkedAt;
+        private final AtomicBoolean running = new AtomicBoolean();
 
         LastResult(String name, HealthIndicator check, Duration interval) {
             this.name = name;
@@ -129,20 +131,35 @@ public final class BackgroundHealthChecks implements SmartInitializingSingleton,
             this.checkedAt = Instant.now();
         }
 
-        /** Runs the check; true when it is UP. */
+        /**
+         * Runs the check, unless a run is in flight already (the retries after start and the regular
+         * runs share it: one at a time, so a slow old result never overwrites a newer one); true when
+         * the last result is UP.
+         */
         boolean refresh() {
-            Instant start = Instant.now();
-            Health h;
-            try {
-                h = check.health();
-            } catch (RuntimeException e) {
-                h = Health.down(e).build();
+            if (!running.compareAndSet(false, true)) {
+                return Status.UP.equals(last.getStatus());
             }
-            long ms = Duration.between(start, Instant.now()).toMillis();
-            last = Health.status(h.getStatus()).withDetails(h.getDetails())
-                    .withDetail("checkedAt", start.toString()).withDetail("checkMillis", ms).build();
-            checkedAt = start;
-            return Status.UP.equals(h.getStatus());
+            try {
+                Instant start = Instant.now();
+                Health h;
+                try {
+                    h = check.health();
+                } catch (Exception | LinkageError e) {
+                    // Kept to a result: an exception out of here would end the check's schedule.
+                    h = Health.down(e instanceof Exception x ? x : new IllegalStateException(e)).build();
+                }
+                if (h == null) {
+                    h = Health.down().withDetail("reason", name + " check gave no result").build();
+                }
+                long ms = Duration.between(start, Instant.now()).toMillis();
+                last = Health.status(h.getStatus()).withDetails(h.getDetails())
+                        .withDetail("checkedAt", start.toString()).withDetail("checkMillis", ms).build();
+                checkedAt = start;
+                return Status.UP.equals(h.getStatus());
+            } finally {
+                running.set(false);
+            }
         }
 
         @Override

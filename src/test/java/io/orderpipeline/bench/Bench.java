@@ -566,6 +566,9 @@ public final class Bench {
      */
     private void restart() throws Exception {
         heading("restart: the app killed and started again until healthy, with and without the class archive, x " + reps);
+        if (AppProcess.launch(false).stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="))) {
+            throw new IllegalStateException("no class archive for this jar: scripts/local/cds.sh prepare failed (read target/app/)");
+        }
         AppProcess app = AppProcess.start("bench-restart", Map.of(), OUT);
         List<Double> archived = new ArrayList<>();
         List<Double> jarAlone = new ArrayList<>();

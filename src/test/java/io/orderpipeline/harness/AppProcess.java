@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.orderpipeline.platform.LocalStack;
 
@@ -67,7 +66,7 @@ public final class AppProcess {
         if (jfr != null && !jfr.isBlank() && !jfr.equals("0")) {
             command.add("-XX:StartFlightRecording=filename=" + logDir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
         }
-        command.addAll(classArchive ? launch() : List.of("-jar", jar().toString()));
+        command.addAll(launch(!classArchive));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
@@ -77,23 +76,25 @@ public final class AppProcess {
         return app;
     }
 
-    /** What scripts/local/cds.sh args gives: the extracted jar with its archive once prepared, else the jar. */
-    static List<String> launch() throws IOException {
-        Path jar = jar();
-        Path extracted = Path.of("target/app").resolve(jar.getFileName());
-        Path archive = Path.of("target/app/app.jsa");
-        if (Files.exists(archive) && Files.exists(extracted)
-                && !Files.getLastModifiedTime(jar).toInstant().isAfter(Files.getLastModifiedTime(extracted).toInstant())) {
-            return List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-jar", extracted.toString());
+    /**
+     * The java arguments scripts/local/cds.sh gives, so the harness starts what make demo starts: the
+     * extracted jar with its class archive when prepared for this jar and java, else the packaged jar
+     * (always, with jarAlone).
+     */
+    public static List<String> launch(boolean jarAlone) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("scripts/local/cds.sh", "args"));
+        if (jarAlone) {
+            command.add("--jar-alone");
         }
-        return List.of("-jar", jar.toString());
-    }
-
-    static Path jar() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("order-analytics-pipeline-.*\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no app jar in target/: run make build"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines;
+        try (var out = p.inputReader()) {
+            lines = out.lines().toList();
         }
+        if (p.waitFor() != 0 || lines.isEmpty()) {
+            throw new IllegalStateException("scripts/local/cds.sh args failed: " + String.join("\n", lines));
+        }
+        return lines;
     }
 
     public URI url() {

@@ -73,4 +73,23 @@ class BackgroundHealthChecksTest {
             assertThat(clickhouse.calls.get()).isBetween(6, 7);
         }
     }
+
+    @Test
+    void aCheckThatThrowsAnErrorReadsDownAndKeepsItsSchedule() {
+        DefaultHealthContributorRegistry registry = new DefaultHealthContributorRegistry();
+        AtomicInteger calls = new AtomicInteger();
+        registry.registerContributor("clickhouse", (HealthIndicator) () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new NoClassDefFoundError("a driver class that failed to load");
+            }
+            return Health.up().build();
+        });
+        try (BackgroundHealthChecks checks = new BackgroundHealthChecks(registry, Duration.ofSeconds(2))) {
+            checks.afterSingletonsInstantiated();
+            HealthIndicator shown = (HealthIndicator) registry.getContributor("clickhouse");
+            await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() >= 1 && Status.DOWN.equals(shown.health().getStatus()));
+            assertThat(shown.health().getDetails().toString()).contains("a driver class that failed to load");
+            await().atMost(Duration.ofSeconds(5)).until(() -> Status.UP.equals(shown.health().getStatus()));
+        }
+    }
 }
