@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -108,7 +109,11 @@ public class SinkBlocks {
                         Map<TopicPartition, Rewound> rewound) {
     }
 
-    /** The block recorded with a partition's committed offset: "blocks:" then nonce/first-last. */
+    /**
+     * A block recorded with a partition's committed offset: "blocks:" then nonce/first-last,
+     * comma-separated. This version plans one block per partition and batch; 8205c6c wrote several,
+     * and a partition may still hold such a plan, so each entry is read.
+     */
     record Planned(String nonce, long first, long last) {
     }
 
@@ -207,7 +212,7 @@ public class SinkBlocks {
                 continue;
             }
             long start = at == null ? read.firstKey() : at.offset();
-            Planned planned = at == null ? null : planned(at.metadata());
+            List<Planned> planned = at == null ? List.of() : planned(at.metadata());
             List<SinkRecord> records = new ArrayList<>(read.tailMap(start).values());
             if (records.isEmpty()) {
                 continue;
@@ -229,10 +234,11 @@ public class SinkBlocks {
                 offsets.seek(tp, from);
                 kept.rewound().put(tp, new Rewound(consumer, from, cut.past().get(cut.past().size() - 1).offset()));
             }
-            if (cut.block() != null) {
-                blocks.add(cut.block());
-                plans.put(tp, new OffsetAndMetadata(start, PLAN_PREFIX + cut.block().nonce() + "/" + cut.block().range()));
-                done.put(tp, new OffsetAndMetadata(cut.block().last() + 1, ""));
+            if (!cut.blocks().isEmpty()) {
+                blocks.addAll(cut.blocks());
+                plans.put(tp, new OffsetAndMetadata(start, metadata(cut.blocks(), cut.unfinished())));
+                done.put(tp, new OffsetAndMetadata(cut.blocks().get(cut.blocks().size() - 1).last() + 1,
+                        metadata(List.of(), cut.unfinished())));
             }
         }
         // Before any insert: the blocks' boundaries survive a crash or a rebalance.
@@ -244,49 +250,78 @@ public class SinkBlocks {
     }
 
     /**
-     * A partition's block of this batch (or none); the records read of a planned block the batch
-     * does not hold whole (they wait here: the rest is still to be read, so a batch comes); the
-     * records read past the block.
+     * A partition's blocks of this batch in offset order: the blocks planned before that it holds
+     * whole, or else one new block; the records read of a planned block the batch does not hold whole
+     * (they wait here: the rest is still to be read, so a batch comes); the planned blocks not reached
+     * yet; the records read past the blocks.
      */
-    private record Cut(SinkBlock block, List<SinkRecord> waiting, List<SinkRecord> past) {
+    private record Cut(List<SinkBlock> blocks, List<SinkRecord> waiting, List<Planned> unfinished, List<SinkRecord> past) {
     }
 
     /**
-     * The block planned before, once read whole (its nonce and range again), or else one new block
-     * of at most maxBlock records. What was read past it is not kept for a next batch (once traffic
-     * stops, camel-kafka's batching consumer makes none: the records would wait for the next order),
-     * nor made into further blocks (a plan that grew with every failed batch would outgrow the offset
-     * metadata): it is read again.
+     * The blocks planned before, each once read whole (its nonce and range again), or else one new
+     * block of at most maxBlock records. What was read past them is not kept for a next batch (once
+     * traffic stops, camel-kafka's batching consumer makes none: the records would wait for the next
+     * order), nor made into further blocks (a plan that grew with every failed batch would outgrow
+     * the offset metadata): it is read again.
      */
-    private Cut cut(TopicPartition tp, List<SinkRecord> records, Planned plan) {
-        long first = records.get(0).offset();
-        if (plan != null && plan.last() >= first) {
+    private Cut cut(TopicPartition tp, List<SinkRecord> records, List<Planned> planned) {
+        List<Planned> plans = planned.stream().filter(p -> p.last() >= records.get(0).offset()).toList();
+        List<SinkBlock> blocks = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < plans.size(); i++) {
+            Planned plan = plans.get(i);
+            if (from == records.size()) {
+                return new Cut(blocks, List.of(), plans.subList(i, plans.size()), List.of());
+            }
+            long first = records.get(from).offset();
             if (plan.first() != first) {
                 log.error("{}: the planned block {}-{} does not start at the offset after the last block, {}; planning anew",
                         tp, plan.first(), plan.last(), first);
-            } else if (records.get(records.size() - 1).offset() < plan.last()) {
-                return new Cut(null, List.copyOf(records), List.of());
-            } else {
-                int to = 0;
-                while (to < records.size() && records.get(to).offset() <= plan.last()) {
-                    to++;
-                }
-                return new Cut(new SinkBlock(tp.topic(), tp.partition(), plan.nonce(), plan.first(), plan.last(), true,
-                        List.copyOf(records.subList(0, to))), List.of(), List.copyOf(records.subList(to, records.size())));
+                break;
             }
+            if (records.get(records.size() - 1).offset() < plan.last()) {
+                return new Cut(blocks, List.copyOf(records.subList(from, records.size())), plans.subList(i, plans.size()),
+                        List.of());
+            }
+            int to = from;
+            while (to < records.size() && records.get(to).offset() <= plan.last()) {
+                to++;
+            }
+            blocks.add(new SinkBlock(tp.topic(), tp.partition(), plan.nonce(), plan.first(), plan.last(), true,
+                    List.copyOf(records.subList(from, to))));
+            from = to;
         }
-        int to = Math.min(records.size(), maxBlock);
-        return new Cut(new SinkBlock(tp.topic(), tp.partition(), nonce(), first, records.get(to - 1).offset(), false,
-                List.copyOf(records.subList(0, to))), List.of(), List.copyOf(records.subList(to, records.size())));
+        if (blocks.isEmpty()) {
+            int to = Math.min(records.size(), maxBlock);
+            blocks.add(new SinkBlock(tp.topic(), tp.partition(), nonce(), records.get(0).offset(),
+                    records.get(to - 1).offset(), false, List.copyOf(records.subList(0, to))));
+            from = to;
+        }
+        return new Cut(blocks, List.of(), List.of(), List.copyOf(records.subList(from, records.size())));
     }
 
-    /** The block the committed offset's metadata names, or null. */
-    static Planned planned(String metadata) {
-        if (metadata == null || !metadata.startsWith(PLAN_PREFIX)) {
-            return null;
+    /** The committed offset's metadata naming the blocks to insert from it, in order ("" for none). */
+    private static String metadata(List<SinkBlock> blocks, List<Planned> unfinished) {
+        if (blocks.isEmpty() && unfinished.isEmpty()) {
+            return "";
         }
+        StringJoiner plan = new StringJoiner(",", PLAN_PREFIX, "");
+        blocks.forEach(b -> plan.add(b.nonce() + "/" + b.range()));
+        unfinished.forEach(p -> plan.add(p.nonce() + "/" + p.first() + "-" + p.last()));
+        return plan.toString();
+    }
+
+    static List<Planned> planned(String metadata) {
+        if (metadata == null || !metadata.startsWith(PLAN_PREFIX)) {
+            return List.of();
+        }
+        List<Planned> planned = new ArrayList<>();
         var m = PLANNED.matcher(metadata.substring(PLAN_PREFIX.length()));
-        return m.lookingAt() ? new Planned(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))) : null;
+        while (m.find()) {
+            planned.add(new Planned(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+        }
+        return planned;
     }
 
     /**

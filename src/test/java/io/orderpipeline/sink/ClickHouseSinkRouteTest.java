@@ -199,6 +199,69 @@ class ClickHouseSinkRouteTest {
     }
 
     @Test
+    void aPlanOfSeveralBlocksFromAnEarlierVersionIsCutBlockByBlockAndKeepsTheBlocksNotReachedYet() {
+        // 8205c6c (stop 21's history) wrote plans of several blocks; a partition may still hold one.
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n0/10-11,n1/12-13")));
+
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011"))));
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:n0:10-11");
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).as("the next planned block is still to be cut the same")
+                .isEqualTo(new OffsetAndMetadata(12, "blocks:n1/12-13"));
+
+        MockEndpoint.resetMocks(context);
+        send(batch(
+                record(P0, 12, row("00000000-0000-4000-8000-000000000012")),
+                record(P0, 13, row("00000000-0000-4000-8000-000000000013")),
+                record(P0, 14, row("00000000-0000-4000-8000-000000000014"))));
+        assertThat(blocks()).extracting(SinkBlock::token).containsExactly("analytics.orders:0:n1:12-13");
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(14, ""));
+        assertThat(kafka.position(P0)).as("what follows the plan is read again").isEqualTo(14);
+    }
+
+    @Test
+    void aPlanThatDoesNotStartAtTheFirstRecordIsPlannedAnew() {
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n0/11-12")));
+
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011"))));
+        assertThat(blocks()).singleElement().satisfies(b -> {
+            assertThat(b.range()).isEqualTo("10-11");
+            assertThat(b.nonce()).isNotEqualTo("n0");
+        });
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(12, ""));
+    }
+
+    @Test
+    void aPlanThatEndsBeforeTheFirstRecordIsDoneAndANewBlockIsPlanned() {
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n0/8-9")));
+
+        send(batch(
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011"))));
+        assertThat(blocks()).singleElement().satisfies(b -> {
+            assertThat(b.range()).isEqualTo("10-11");
+            assertThat(b.nonce()).isNotEqualTo("n0");
+        });
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(12, ""));
+    }
+
+    @Test
+    void onlyTheSinksOwnMetadataIsReadAsAPlan() {
+        assertThat(SinkBlocks.planned("blocks:n0/10-11,n1/12-13")).containsExactly(
+                new SinkBlocks.Planned("n0", 10, 11), new SinkBlocks.Planned("n1", 12, 13));
+        assertThat(SinkBlocks.planned("blocks:n0/10-11")).containsExactly(new SinkBlocks.Planned("n0", 10, 11));
+        assertThat(SinkBlocks.planned("")).isEmpty();
+        assertThat(SinkBlocks.planned(null)).isEmpty();
+        assertThat(SinkBlocks.planned("blocks:")).isEmpty();
+        assertThat(SinkBlocks.planned("blocks:junk")).isEmpty();
+        assertThat(SinkBlocks.planned("{\"tool\":\"offsets reset\",\"at\":\"n0/10-11\"}")).as("another tool's metadata")
+                .isEmpty();
+    }
+
+    @Test
     void aPlannedBlockThatTheBatchDoesNotHoldWholeWaitsForTheRestWithoutReadingAgain() {
         kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n0/10-12")));
 
