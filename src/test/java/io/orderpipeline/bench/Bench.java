@@ -561,14 +561,18 @@ public final class Bench {
 
     /**
      * The app killed (SIGKILL) and started again until healthy, every stage on, with no traffic: as
-     * the scripts start it (the extracted jar and its class archive, scripts/local/cds.sh), and
-     * alternately from the packaged jar alone, as before the archive.
+     * the scripts start it (the extracted jar and its AOT cache or class archive on the java
+     * scripts/local/cds.sh picks), and alternately from the packaged jar alone on the java on the
+     * PATH, as before the archive.
      */
     private void restart() throws Exception {
         heading("restart: the app killed and started again until healthy, with and without the class archive, x " + reps);
-        if (AppProcess.launch(false).stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile="))) {
+        List<String> launch = AppProcess.launch(false);
+        if (launch.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-XX:AOTCache="))) {
             throw new IllegalStateException("no class archive for this jar: scripts/local/cds.sh prepare failed (read target/app/)");
         }
+        out.println("  as the scripts start it: " + String.join(" ", launch));
+        out.println("  jar alone: " + String.join(" ", AppProcess.launch(true)));
         AppProcess app = AppProcess.start("bench-restart", Map.of(), OUT);
         List<Double> archived = new ArrayList<>();
         List<Double> jarAlone = new ArrayList<>();

@@ -18,8 +18,8 @@ import io.orderpipeline.platform.LocalStack;
 /**
  * The packaged app as a child process, the way users run it (`java -jar`), for the benchmarks and
  * the reliability suite: started with environment overrides, ready when /actuator/health says UP,
- * stopped with SIGTERM or killed with SIGKILL. Started, as make demo does, from the extracted jar
- * with its class archive when scripts/local/cds.sh has prepared them for this build.
+ * stopped with SIGTERM or killed with SIGKILL. Started, as make demo does, on the java and from the
+ * extracted jar with its AOT cache or class archive that scripts/local/cds.sh prepared for this build.
  */
 public final class AppProcess {
 
@@ -61,12 +61,13 @@ public final class AppProcess {
         String port = env.getOrDefault("SERVER_PORT", LocalStack.env("SERVER_PORT", "8080"));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx768m"));
+        List<String> launch = launch(!classArchive);
+        List<String> command = new ArrayList<>(List.of(launch.get(0), "-Xmx768m"));
         String jfr = System.getenv("BENCH_JFR");
         if (jfr != null && !jfr.isBlank() && !jfr.equals("0")) {
             command.add("-XX:StartFlightRecording=filename=" + logDir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
         }
-        command.addAll(launch(!classArchive));
+        command.addAll(launch.subList(1, launch.size()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
@@ -77,12 +78,18 @@ public final class AppProcess {
     }
 
     /**
-     * The java arguments scripts/local/cds.sh gives, so the harness starts what make demo starts: the
-     * extracted jar with its class archive when prepared for this jar and java, else the packaged jar
-     * (always, with jarAlone).
+     * The java and its arguments scripts/local/cds.sh gives, so the harness starts what make demo
+     * starts: the extracted jar with its AOT cache or class archive when prepared for this jar and
+     * java, else the packaged jar (always, with jarAlone, on the java on the PATH).
      */
     public static List<String> launch(boolean jarAlone) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("scripts/local/cds.sh", "args"));
+        List<String> launch = new ArrayList<>(cds("java", jarAlone));
+        launch.addAll(cds("args", jarAlone));
+        return launch;
+    }
+
+    private static List<String> cds(String what, boolean jarAlone) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("scripts/local/cds.sh", what));
         if (jarAlone) {
             command.add("--jar-alone");
         }
@@ -92,7 +99,7 @@ public final class AppProcess {
             lines = out.lines().toList();
         }
         if (p.waitFor() != 0 || lines.isEmpty()) {
-            throw new IllegalStateException("scripts/local/cds.sh args failed: " + String.join("\n", lines));
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + String.join("\n", lines));
         }
         return lines;
     }
