@@ -66,7 +66,7 @@ demo: ## The whole pipeline with sample traffic: stack, app, load, reconciliatio
 	@scripts/demo.sh
 
 .PHONY: build run test load reconcile relay-latency bench chaos chdb openapi-lint compose-check init-mysql-sql
-build: ## Compile and package the app (no tests), then its class archive for quicker starts (about 20 s more; scripts/local/cds.sh)
+build: ## Compile and package the app (no tests), then its AOT cache or class archive for quicker starts (about 20 s more; scripts/local/cds.sh)
 	$(MVN) -q -DskipTests package
 	@$(LOCAL)/cds.sh prepare
 

@@ -566,10 +566,10 @@ public final class Bench {
      * PATH, as before the archive.
      */
     private void restart() throws Exception {
-        heading("restart: the app killed and started again until healthy, with and without the class archive, x " + reps);
+        heading("restart: the app killed and started again until healthy, as the scripts start it and from the jar alone, x " + reps);
         List<String> launch = AppProcess.launch(false);
         if (launch.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-XX:AOTCache="))) {
-            throw new IllegalStateException("no class archive for this jar: scripts/local/cds.sh prepare failed (read target/app/)");
+            throw new IllegalStateException("no AOT cache or class archive for this jar: scripts/local/cds.sh prepare failed (read target/app/)");
         }
         out.println("  as the scripts start it: " + String.join(" ", launch));
         out.println("  jar alone: " + String.join(" ", AppProcess.launch(true)));
@@ -583,7 +583,7 @@ public final class Bench {
                     long started = System.nanoTime();
                     app = AppProcess.start("bench-restart", Map.of(), OUT, archive);
                     double seconds = (System.nanoTime() - started) / 1e9;
-                    out.printf(Locale.ROOT, "  #%d %s: healthy after %.1f s%n", i + 1, archive ? "class archive" : "jar alone", seconds);
+                    out.printf(Locale.ROOT, "  #%d %s: healthy after %.1f s%n", i + 1, archive ? "as the scripts start it" : "jar alone", seconds);
                     (archive ? archived : jarAlone).add(seconds);
                 }
             }
