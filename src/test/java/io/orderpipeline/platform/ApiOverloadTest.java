@@ -19,14 +19,17 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
-/** The API's admission control: requests and order writes beyond their limits are refused at once, before anything reads them. */
+/**
+ * The API's admission control: requests and order writes beyond their limits are refused before
+ * anything reads them; an order write may first wait briefly for a place.
+ */
 class ApiOverloadTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Two API requests other than order writes at once, and one order write. */
+    /** Two API requests other than order writes at once, and one order write; none waits. */
     private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    private final ApiOverload overload = new ApiOverload(2, 1, 200, JSON, meters);
+    private ApiOverload overload = new ApiOverload(2, 1, 0, 0, 200, JSON, meters);
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger passed = new AtomicInteger();
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -130,10 +133,47 @@ class ApiOverloadTest {
 
     @Test
     void limitsThatCannotWorkStopTheAppFromStarting() {
-        // More places than Tomcat's threads: the excess would queue in Tomcat instead of being refused.
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiOverload(176, 24, 200, JSON, meters))
+        // More places (waiting writes included) than Tomcat's threads: the excess would queue in Tomcat instead of being refused.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiOverload(152, 24, 24, 100, 200, JSON, meters))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server.tomcat.threads.max");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiOverload(16, 0, 200, JSON, meters))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ApiOverload(16, 0, 24, 100, 200, JSON, meters))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("app.api.max-writes-in-flight (0)");
+    }
+
+    @Test
+    void aWriteFindingEveryPlaceTakenWaitsForOneAndGoesInWhenItIsFreed() throws Exception {
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        overload = new ApiOverload(2, 1, 1, 10_000, 200, JSON, meters);
+        Future<MockHttpServletResponse> holding = hold("POST", "/api/orders");
+
+        Future<MockHttpServletResponse> waiting = pool.submit(() -> call("POST", "/api/orders", passThrough()));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollDelay(java.time.Duration.ZERO)
+                .until(() -> meters.get("api.writes.waiting").gauge().value() == 1);
+        assertThat(waiting.isDone()).as("waits while the place is taken").isFalse();
+        // Only one may wait: the next is refused at once, not after the wait.
+        long started = System.nanoTime();
+        assertRefused(call("POST", "/api/orders/o-1/status", passThrough()), "Too many orders");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
+
+        release.countDown();
+        assertThat(holding.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
+        assertThat(waiting.get(10, TimeUnit.SECONDS).getStatus()).as("went in when the place was freed").isEqualTo(200);
+        assertThat(passed).hasValue(1);
+        assertThat(meters.counter("api.requests.refused", "limit", "writes").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteThatFindsNoPlaceWithinItsWaitIsRefused() throws Exception {
+        overload = new ApiOverload(2, 1, 4, 50, 200, JSON, meters);
+        hold("POST", "/api/orders");
+
+        long started = System.nanoTime();
+        assertRefused(call("POST", "/api/orders", passThrough()), "Too many orders");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("refused after its wait").isGreaterThanOrEqualTo(50);
+        assertThat(passed).hasValue(0);
+        // Reads never wait: one over their limit is refused at once, as before.
+        hold("GET", "/api/orders");
+        hold("GET", "/api/orders");
+        assertRefused(call("GET", "/api/orders/o-1", passThrough()), "The server is busy");
     }
 }
