@@ -43,7 +43,7 @@ packaged() {
 feature() {
   local release; release=$(dirname "$(dirname "$1")")/release
   { [ -f "$release" ] && sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release"; } | grep . \
-    || "$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n 1
+    || "$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n 1 || true
 }
 
 # The java the app runs on (see the top of this file), as a real path.
@@ -79,8 +79,14 @@ made_for() {
 }
 
 # -XX:AOTCacheOutput makes the JVM assemble the cache in a second process once the training exits.
-training_flag() {
-  if [ "${1##*.}" = aot ]; then echo "-XX:AOTCacheOutput=$1"; else echo "-XX:ArchiveClassesAtExit=$1"; fi
+# jdk.jfr is in the cache's module graph: -XX:StartFlightRecording adds it, and a start whose
+# modules differ from the training's cannot use the cache at all.
+training_flags() {
+  if [ "${1##*.}" = aot ]; then
+    printf '%s\n' "-XX:AOTCacheOutput=$1" --add-modules=jdk.jfr
+  else
+    printf '%s\n' "-XX:ArchiveClassesAtExit=$1"
+  fi
 }
 
 prepare() {
@@ -111,7 +117,7 @@ prepare() {
   if SERVER_PORT=0 OUTBOX_RELAY_ENABLED=false TRANSFORMER_ENABLED=false SINK_MODE=off \
       SPRING_FLYWAY_ENABLED=false CLICKHOUSE_INIT_SCHEMA=false MYSQL_HOST=127.0.0.1 MYSQL_PORT=1 \
       CLICKHOUSE_HOST=127.0.0.1 CLICKHOUSE_HTTP_PORT=1 KAFKA_BROKERS=127.0.0.1:1 \
-      timeout --foreground -k 15 180 "$java" -Xmx768m "$(training_flag "$cache")" \
+      timeout --foreground -k 15 180 "$java" -Xmx768m $(training_flags "$cache") \
       -Dspring.context.exit=onRefresh -jar "$app" >"$DIR/training.log" 2>&1 && [ -s "$cache" ]; then
     echo "$target ok" >"$STAMP"
     say "ready in $((SECONDS - started)) s: $cache"
@@ -134,7 +140,7 @@ args() {
   if [ "${1:-}" != --jar-alone ] && [ -s "$cache" ] && [ -f "$STAMP" ] \
       && [ "$(cat "$STAMP")" = "$(made_for "$jar" "$java") ok" ]; then
     if [ "${cache##*.}" = aot ]; then
-      printf '%s\n' "-XX:AOTCache=$cache" -jar "$DIR/$(basename "$jar")"
+      printf '%s\n' "-XX:AOTCache=$cache" --add-modules=jdk.jfr -jar "$DIR/$(basename "$jar")"
     else
       printf '%s\n' "-XX:SharedArchiveFile=$cache" -jar "$DIR/$(basename "$jar")"
     fi

@@ -65,16 +65,18 @@ public class ApiOverload extends ApiFilter {
                        @Value("${app.api.max-writes-waiting:24}") int maxWritesWaiting,
                        @Value("${app.api.write-wait-ms:100}") long writeWaitMs,
                        @Value("${server.tomcat.threads.max:200}") int tomcatThreads, ObjectMapper json, MeterRegistry meters) {
+        int waiting = writeWaitMs > 0 ? maxWritesWaiting : 0;
         if (maxWritesInFlight < 1 || maxInFlight < 1 || maxWritesWaiting < 0 || writeWaitMs < 0
-                || maxInFlight + maxWritesInFlight + maxWritesWaiting >= tomcatThreads) {
+                || maxInFlight + maxWritesInFlight + waiting >= tomcatThreads) {
             throw new IllegalArgumentException("Need app.api.max-in-flight (" + maxInFlight + ") and "
                     + "app.api.max-writes-in-flight (" + maxWritesInFlight + ") at least 1, "
                     + "app.api.max-writes-waiting (" + maxWritesWaiting + ") and app.api.write-wait-ms (" + writeWaitMs
-                    + ") at least 0, and the three places together below server.tomcat.threads.max (" + tomcatThreads
+                    + ") at least 0, and the places (with those waiting, when writes wait) together below "
+                    + "server.tomcat.threads.max (" + tomcatThreads
                     + "): beyond Tomcat's threads requests would queue instead of being refused");
         }
         // Fair: a write that waits gets the next free place before one that has just come.
-        this.writes = new Limit(new Semaphore(maxWritesInFlight, true), new Semaphore(maxWritesWaiting),
+        this.writes = new Limit(new Semaphore(maxWritesInFlight, true), new Semaphore(waiting),
                 TimeUnit.MILLISECONDS.toNanos(writeWaitMs), refusedCounter(meters, "writes"),
                 "Too many orders are being written right now");
         Gauge.builder("api.writes.waiting", writes.places(), Semaphore::getQueueLength)
@@ -108,12 +110,15 @@ public class ApiOverload extends ApiFilter {
 
     /** A place now, or after waiting for one (if a waiting place is free) up to the limit's wait. */
     private static boolean admitted(Limit limit) {
+        if (limit.waitNanos() == 0) {
+            return limit.places().tryAcquire();
+        }
         try {
             // tryAcquire(0, ...), not tryAcquire(): it does not jump ahead of the writes waiting.
             if (limit.places().tryAcquire(0, TimeUnit.NANOSECONDS)) {
                 return true;
             }
-            if (limit.waitNanos() == 0 || !limit.waiting().tryAcquire()) {
+            if (!limit.waiting().tryAcquire()) {
                 return false;
             }
             try {
