@@ -20,11 +20,10 @@ start() {
   # The extracted jar and its AOT cache or class archive start in a third to half the time
   # (scripts/local/cds.sh, which also picks the java).
   "$ROOT_DIR/scripts/local/cds.sh" prepare
-  local java args launch
-  java=$("$ROOT_DIR/scripts/local/cds.sh" java)
-  args=$("$ROOT_DIR/scripts/local/cds.sh" args)
-  mapfile -t launch <<<"$args"
-  nohup "$java" -Xmx768m "${launch[@]}" >"$LOG" 2>&1 &
+  local words launch
+  words=$("$ROOT_DIR/scripts/local/cds.sh" launch)
+  mapfile -t launch <<<"$words"
+  nohup "${launch[0]}" -Xmx768m "${launch[@]:1}" >"$LOG" 2>&1 &
   echo $! >"$PIDFILE"
   wait_until 120 "$LOG" "the app on port $SERVER_PORT" healthy
   say "ready on http://localhost:$SERVER_PORT (pid $(cat "$PIDFILE")), log $LOG"

@@ -21,10 +21,10 @@
 # preparation at a time (a lock), and a training that fails is not tried again for the same jar.
 #
 # Usage: cds.sh prepare                  extract and train unless target/app was made from this jar and java
-#        cds.sh java [--jar-alone]       the java that starts the app (--jar-alone: the one on the PATH)
-#        cds.sh args [--jar-alone]       its arguments, one per line: the extracted jar with its cache
-#                                        when prepared for this jar and java, else (always with
-#                                        --jar-alone) the packaged jar
+#        cds.sh launch [--jar-alone]     the command that starts the app, one word per line: the java,
+#                                        then the extracted jar with its cache when prepared for this
+#                                        jar and java, else the packaged jar (always, on the PATH's
+#                                        java, with --jar-alone)
 SERVICE=cds
 source "$(dirname "$0")/lib.sh"
 
@@ -46,6 +46,8 @@ feature() {
     || "$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n 1 || true
 }
 
+path_java() { readlink -f "$(command -v java)"; }
+
 # The java the app runs on (see the top of this file), as a real path.
 app_java() {
   local java candidate best="" best_feature=0 f
@@ -53,7 +55,7 @@ app_java() {
     java=$(command -v "$APP_JAVA") || die "APP_JAVA=$APP_JAVA is not a command"
     readlink -f "$java"; return
   fi
-  java=$(readlink -f "$(command -v java)") || die "java is not installed"
+  java=$(path_java) || die "java is not installed"
   f=$(feature "$java")
   if [ "${f:-0}" -ge 25 ]; then
     echo "$java"; return
@@ -78,15 +80,17 @@ made_for() {
   printf '%s %s %s\n' "$(stat -c '%s %.9Y' "$1")" "$2" "$(stat -c '%.9Y' "$2")"
 }
 
-# -XX:AOTCacheOutput makes the JVM assemble the cache in a second process once the training exits.
-# jdk.jfr is in the cache's module graph: -XX:StartFlightRecording adds it, and a start whose
-# modules differ from the training's cannot use the cache at all.
-training_flags() {
-  if [ "${1##*.}" = aot ]; then
-    printf '%s\n' "-XX:AOTCacheOutput=$1" --add-modules=jdk.jfr
-  else
-    printf '%s\n' "-XX:ArchiveClassesAtExit=$1"
-  fi
+# The flags that write a cache (train) or use it (start). -XX:AOTCacheOutput makes the JVM assemble
+# the cache in a second process once the training exits. jdk.jfr is in the cache's module graph:
+# -XX:StartFlightRecording adds it, and a start whose modules differ from the training's cannot use
+# the cache at all.
+cache_flags() {
+  case "$1:${2##*.}" in
+    train:aot) printf '%s\n' "-XX:AOTCacheOutput=$2" --add-modules=jdk.jfr ;;
+    start:aot) printf '%s\n' "-XX:AOTCache=$2" --add-modules=jdk.jfr ;;
+    train:jsa) printf '%s\n' "-XX:ArchiveClassesAtExit=$2" ;;
+    start:jsa) printf '%s\n' "-XX:SharedArchiveFile=$2" ;;
+  esac
 }
 
 prepare() {
@@ -107,43 +111,41 @@ prepare() {
   mkdir -p "$DIR"
   if ! "$java" -Djarmode=tools -jar "$jar" extract --force --destination "$DIR" >"$DIR/extract.log" 2>&1; then
     echo "$target failed" >"$STAMP"
-    say "no class archive (could not extract $jar; read $DIR/extract.log): the app starts from the jar"
+    say "no cache (could not extract $jar; read $DIR/extract.log): the app starts from the jar"
     return 0
   fi
-  say "training start for the $([ "${cache##*.}" = aot ] && echo "AOT cache" || echo "class archive") of $java (once per build; log $DIR/training.log)"
+  say "training start for $(basename "$cache") on $java (once per build; log $DIR/training.log)"
   started=$SECONDS
   # Port 0: the training start never collides with an app that already runs. Port 1 is closed: it
   # reaches no service, so it changes nothing anywhere. -k: a JVM stuck on its way out is killed.
   if SERVER_PORT=0 OUTBOX_RELAY_ENABLED=false TRANSFORMER_ENABLED=false SINK_MODE=off \
       SPRING_FLYWAY_ENABLED=false CLICKHOUSE_INIT_SCHEMA=false MYSQL_HOST=127.0.0.1 MYSQL_PORT=1 \
       CLICKHOUSE_HOST=127.0.0.1 CLICKHOUSE_HTTP_PORT=1 KAFKA_BROKERS=127.0.0.1:1 \
-      timeout --foreground -k 15 180 "$java" -Xmx768m $(training_flags "$cache") \
+      timeout --foreground -k 15 180 "$java" -Xmx768m $(cache_flags train "$cache") \
       -Dspring.context.exit=onRefresh -jar "$app" >"$DIR/training.log" 2>&1 && [ -s "$cache" ]; then
     echo "$target ok" >"$STAMP"
     say "ready in $((SECONDS - started)) s: $cache"
   else
     rm -f "$cache"
     echo "$target failed" >"$STAMP"
-    say "no class archive (the training start failed; read $DIR/training.log): the app starts from the jar"
+    say "no cache (the training start failed; read $DIR/training.log): the app starts from the jar"
   fi
 }
 
-java_for() {
-  if [ "${1:-}" = --jar-alone ]; then readlink -f "$(command -v java)"; else app_java; fi
-}
-
-args() {
+launch() {
   local jar java cache
   jar=$(packaged)
-  java=$(java_for "${1:-}")
+  if [ "${1:-}" = --jar-alone ]; then
+    path_java
+    printf '%s\n' -jar "$jar"
+    return
+  fi
+  java=$(app_java)
   cache=$(cache_file "$java")
-  if [ "${1:-}" != --jar-alone ] && [ -s "$cache" ] && [ -f "$STAMP" ] \
-      && [ "$(cat "$STAMP")" = "$(made_for "$jar" "$java") ok" ]; then
-    if [ "${cache##*.}" = aot ]; then
-      printf '%s\n' "-XX:AOTCache=$cache" --add-modules=jdk.jfr -jar "$DIR/$(basename "$jar")"
-    else
-      printf '%s\n' "-XX:SharedArchiveFile=$cache" -jar "$DIR/$(basename "$jar")"
-    fi
+  echo "$java"
+  if [ -s "$cache" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(made_for "$jar" "$java") ok" ]; then
+    cache_flags start "$cache"
+    printf '%s\n' -jar "$DIR/$(basename "$jar")"
   else
     printf '%s\n' -jar "$jar"
   fi
@@ -151,7 +153,6 @@ args() {
 
 case "${1:-}" in
   prepare) prepare ;;
-  java) java_for "${2:-}" ;;
-  args) args "${2:-}" ;;
-  *) echo "usage: $0 prepare | java [--jar-alone] | args [--jar-alone]" >&2; exit 2 ;;
+  launch) launch "${2:-}" ;;
+  *) echo "usage: $0 prepare | launch [--jar-alone]" >&2; exit 2 ;;
 esac

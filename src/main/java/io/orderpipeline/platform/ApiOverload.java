@@ -35,11 +35,12 @@ import org.springframework.stereotype.Component;
  * <p>An order write finding every place taken waits for one, in arrival order, up to
  * app.api.write-wait-ms, if fewer than app.api.max-writes-waiting wait already; else it is refused
  * at once. At 1,000 orders/s a pause of a few tens of milliseconds (a GC, a busy core) fills the
- * places, and every write of that moment was refused although the machine kept up over the second
- * (4% of them in make bench's end-to-end run); under a lasting overload the waiting places are full
- * and the excess is still refused at once.
+ * places, and every write of that moment would be refused although the machine keeps up over the
+ * second (longer bursts still are: README, Benchmarks); under a lasting overload the waiting places
+ * are full and the excess is still refused at once.
  * By hand because nothing before it refuses: Tomcat queues what its threads cannot take (it must
- * have more threads than both limits together, so that a refusal finds one: checked at startup),
+ * have more threads than both limits and the waiting writes together, so that a refusal finds one:
+ * checked at startup),
  * and Camel's throttle (concurrent-requests mode, rejectExecution; the first version of the write
  * limit) runs only after the REST binding has parsed the body: at twice the load two cores sustain,
  * those refusals took most of the intake's CPU (README, Benchmarks). After the body limit, which

@@ -78,18 +78,12 @@ public final class AppProcess {
     }
 
     /**
-     * The java and its arguments scripts/local/cds.sh gives, so the harness starts what make demo
-     * starts: the extracted jar with its AOT cache or class archive when prepared for this jar and
-     * java, else the packaged jar (always, with jarAlone, on the java on the PATH).
+     * The command scripts/local/cds.sh gives (the java, then its arguments), so the harness starts
+     * what make demo starts: the extracted jar with its AOT cache or class archive when prepared for
+     * this jar and java, else the packaged jar (always, with jarAlone, on the java on the PATH).
      */
     public static List<String> launch(boolean jarAlone) throws IOException, InterruptedException {
-        List<String> launch = new ArrayList<>(cds("java", jarAlone));
-        launch.addAll(cds("args", jarAlone));
-        return launch;
-    }
-
-    private static List<String> cds(String what, boolean jarAlone) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("scripts/local/cds.sh", what));
+        List<String> command = new ArrayList<>(List.of("scripts/local/cds.sh", "launch"));
         if (jarAlone) {
             command.add("--jar-alone");
         }

@@ -33,6 +33,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
@@ -220,23 +222,11 @@ class ClickHouseSinkRouteTest {
         assertThat(kafka.position(P0)).as("what follows the plan is read again").isEqualTo(14);
     }
 
-    @Test
-    void aPlanThatDoesNotStartAtTheFirstRecordIsPlannedAnew() {
-        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n0/11-12")));
-
-        send(batch(
-                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
-                record(P0, 11, row("00000000-0000-4000-8000-000000000011"))));
-        assertThat(blocks()).singleElement().satisfies(b -> {
-            assertThat(b.range()).isEqualTo("10-11");
-            assertThat(b.nonce()).isNotEqualTo("n0");
-        });
-        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(12, ""));
-    }
-
-    @Test
-    void aPlanThatEndsBeforeTheFirstRecordIsDoneAndANewBlockIsPlanned() {
-        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, "blocks:n0/8-9")));
+    /** A plan that does not start at the first record read, or that ended before it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"blocks:n0/11-12", "blocks:n0/8-9"})
+    void aPlanThatDoesNotMatchTheRecordsReadIsLeftAndANewBlockIsPlanned(String plan) {
+        kafka.commitSync(Map.of(P0, new OffsetAndMetadata(10, plan)));
 
         send(batch(
                 record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
