@@ -4,7 +4,7 @@
 -- changes commit together, so the relay never sees one without the other.
 START TRANSACTION;
 UPDATE outbox
-SET processed = 0, processed_at = NULL, failed_at = NULL, attempts = 0, next_attempt_at = NULL,
+SET processed = 0, processed_at = DEFAULT, failed_at = NULL, attempts = 0, next_attempt_at = NULL,
     last_error = LEFT(CONCAT('requeued; was: ', COALESCE(last_error, '')), 2000)
 WHERE failed_at IS NOT NULL AND discarded_at IS NULL AND (@id IS NULL OR id = @id);
 SELECT CONCAT(ROW_COUNT(), ' dead letter(s) requeued') AS result;

@@ -220,7 +220,7 @@ public class DeadLetterConsole {
         int changed = 0;
         for (Long id : ids) {
             int one = "requeue".equals(action)
-                    ? mysql.update("UPDATE outbox SET processed = 0, processed_at = NULL, failed_at = NULL, attempts = 0, "
+                    ? mysql.update("UPDATE outbox SET processed = 0, processed_at = DEFAULT, failed_at = NULL, attempts = 0, "
                             + "next_attempt_at = NULL, last_error = LEFT(CONCAT('requeued; was: ', COALESCE(last_error, '')), 2000) "
                             + "WHERE failed_at IS NOT NULL AND discarded_at IS NULL AND id = ?", id)
                     : mysql.update("UPDATE outbox SET discarded_at = NOW(6), "

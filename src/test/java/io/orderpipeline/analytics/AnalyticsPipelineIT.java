@@ -325,7 +325,7 @@ class AnalyticsPipelineIT {
         double duplicatesBefore = duplicates();
 
         // What a relay crash between Kafka's commit and MySQL's leaves: the event goes out again.
-        mysql.update("UPDATE outbox SET processed = 0, processed_at = NULL WHERE aggregate_id = ?", order);
+        mysql.update("UPDATE outbox SET processed = 0, processed_at = DEFAULT WHERE aggregate_id = ?", order);
         await().atMost(DEADLINE).until(() -> duplicates() > duplicatesBefore);
 
         assertThat(aggregates()).isEqualTo(before);

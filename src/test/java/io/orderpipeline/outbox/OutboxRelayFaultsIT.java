@@ -254,7 +254,7 @@ class OutboxRelayFaultsIT {
         await().atMost(DEADLINE).until(() -> processed(id));
 
         // What a relay crash between Kafka's commit and MySQL's leaves: published, not marked.
-        db.update("UPDATE outbox SET processed = 0, processed_at = NULL WHERE id = ?", id);
+        db.update("UPDATE outbox SET processed = 0, processed_at = DEFAULT WHERE id = ?", id);
         await().atMost(DEADLINE).until(() -> processed(id));
 
         try (TopicReader events = new TopicReader(topic, true)) {
@@ -321,11 +321,16 @@ class OutboxRelayFaultsIT {
             insert("old-" + i, "OrderCreated", "JSON_OBJECT('seq', 0)");
         }
         insert("recent", "OrderCreated", "JSON_OBJECT('seq', 0)");
+        insert("requeued-recently", "OrderCreated", "JSON_OBJECT('seq', 0)");
         insert("failed-old", "OrderCreated", "JSON_OBJECT('seq', 0)");
         insert("discarded-old", "OrderCreated", "JSON_OBJECT('seq', 0)");
         insert("pending", "OrderCreated", "JSON_OBJECT('seq', 0)");
+        db.update("UPDATE outbox SET created_at = NOW(6) - INTERVAL 9 DAY WHERE aggregate_id <> 'recent'");
+        db.update("UPDATE outbox SET created_at = NOW(6) - INTERVAL 2 DAY WHERE aggregate_id = 'recent'");
         db.update("UPDATE outbox SET processed = 1, processed_at = NOW(6) - INTERVAL 8 DAY WHERE aggregate_id LIKE 'old-%'");
         db.update("UPDATE outbox SET processed = 1, processed_at = NOW(6) - INTERVAL 1 DAY WHERE aggregate_id = 'recent'");
+        // A dead letter written long ago, requeued and published yesterday: kept as long as any row published then.
+        db.update("UPDATE outbox SET processed = 1, processed_at = NOW(6) - INTERVAL 1 DAY WHERE aggregate_id = 'requeued-recently'");
         db.update("UPDATE outbox SET processed = 1, processed_at = NOW(6) - INTERVAL 8 DAY, failed_at = NOW(6) - INTERVAL 8 DAY, "
                 + "last_error = 'x' WHERE aggregate_id IN ('failed-old', 'discarded-old')");
         db.update("UPDATE outbox SET discarded_at = NOW(6) WHERE aggregate_id = 'discarded-old'");
@@ -337,7 +342,7 @@ class OutboxRelayFaultsIT {
 
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(
                 db.queryForList("SELECT aggregate_id FROM outbox ORDER BY id", String.class))
-                .containsExactly("recent", "failed-old", "pending"));
+                .containsExactly("recent", "requeued-recently", "failed-old", "pending"));
     }
 
     // ---- helpers ----
