@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("app.outbox.relay")
 public record OutboxRelayProperties(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("5000") int batchSize,
+        @DefaultValue("10000") int batchSize,
         @DefaultValue("1s") Duration drainBudget,
         @DefaultValue("900000") int maxPayloadBytes,
         @DefaultValue("5") int maxAttempts,
