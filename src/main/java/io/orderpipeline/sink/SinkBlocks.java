@@ -3,6 +3,7 @@ package io.orderpipeline.sink;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -66,8 +67,6 @@ public class SinkBlocks {
     static final String PLAN_PREFIX = "blocks:";
     private static final Pattern PLANNED = Pattern.compile("([0-9a-z]+)/(\\d+)-(\\d+)");
     private static final DateTimeFormatter CLICKHOUSE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final Pattern UUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final StoredEvents stored;
     private final BooleanSupplier schemaReady;
@@ -407,10 +406,12 @@ public class SinkBlocks {
             String eventId = "";
             String eventTime = "";
             boolean own = false;
-            Set<String> names = new HashSet<>();
+            // A dozen names or so: a list is cheaper than a set (a HashSet per record was a tenth of the sink's CPU).
+            List<String> names = new ArrayList<>(16);
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String name = json.currentName();
-                own |= !names.add(name); // a name twice: the tree keeps the last, as before
+                own |= names.contains(name); // a name twice: the tree keeps the last, as before
+                names.add(name);
                 JsonToken token = json.nextToken();
                 // As the tree read them: the last of a name counts, and an object, array or null is no text.
                 String text = token.isScalarValue() && token != JsonToken.VALUE_NULL ? json.getText() : "";
@@ -425,7 +426,7 @@ public class SinkBlocks {
                 own |= SinkRow.OWN_FIELDS.contains(name);
             }
             int end = (int) json.currentLocation().getCharOffset();
-            if (!UUID.matcher(eventId).matches()) {
+            if (!isUuid(eventId)) {
                 refused.add(refusal(r, "event_id missing or not a UUID"));
                 return null;
             }
@@ -451,12 +452,53 @@ public class SinkBlocks {
         return text.substring(0, text.length() - 1);
     }
 
+    /** "yyyy-MM-dd HH:mm:ss" of a real time (year 1 or later), which the formatter would give back unchanged. */
+    private static boolean isPlainTime(String t) {
+        if (t.length() != 19) {
+            return false;
+        }
+        for (int i = 0; i < 19; i++) {
+            char c = t.charAt(i);
+            char want = i == 4 || i == 7 ? '-' : i == 10 ? ' ' : i == 13 || i == 16 ? ':' : '0';
+            if (want == '0' ? c < '0' || c > '9' : c != want) {
+                return false;
+            }
+        }
+        int year = Integer.parseInt(t, 0, 4, 10);
+        int month = Integer.parseInt(t, 5, 7, 10);
+        int day = Integer.parseInt(t, 8, 10, 10);
+        int hour = Integer.parseInt(t, 11, 13, 10);
+        int minute = Integer.parseInt(t, 14, 16, 10);
+        int second = Integer.parseInt(t, 17, 19, 10);
+        return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= YearMonth.of(year, month).lengthOfMonth()
+                && hour <= 23 && minute <= 59 && second <= 59;
+    }
+
     private static RefusedRow refusal(SinkRecord r, String reason) {
         return new RefusedRow(r.partition(), r.offset(), r.key(), r.value(), reason);
     }
 
+    /** 8-4-4-4-12 hex digits (what a regex said before, at 7% of the sink's CPU). */
+    static boolean isUuid(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** "yyyy-MM-dd HH:mm:ss" as written by the transformer, or an ISO-8601 instant, as UTC seconds. */
     static String normalise(String time) {
+        if (isPlainTime(time)) {
+            return time; // already as ClickHouse reads it: most rows, without a formatter's parse
+        }
         try {
             return CLICKHOUSE_TIME.format(LocalDateTime.parse(time, CLICKHOUSE_TIME));
         } catch (DateTimeParseException notPlain) {

@@ -10,7 +10,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A record of analytics.orders as the row the sink inserts: the record's JSON as it came (read once
@@ -81,5 +89,38 @@ class SinkRowTest {
         assertThat(refused).extracting(RefusedRow::reason).containsExactly("value is not a JSON object",
                 "value is not a JSON object", "value is not valid JSON", "event_id missing or not a UUID",
                 "event_time missing or not a time", "event_id missing or not a UUID");
+    }
+
+    /** What normalise answered before its shortcut for plain times: the formatter's parse, then an ISO instant. */
+    static String byFormatter(String time) {
+        DateTimeFormatter plain = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+        try {
+            return plain.format(LocalDateTime.parse(time, plain));
+        } catch (DateTimeParseException notPlain) {
+            try {
+                return plain.format(LocalDateTime.ofInstant(Instant.parse(time), ZoneOffset.UTC));
+            } catch (DateTimeParseException notIso) {
+                return null;
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-11-26 10:00:00", "2024-02-29 23:59:59", "2023-02-29 10:00:00", "2026-02-30 10:00:00",
+            "2026-04-31 00:00:00", "2026-13-01 00:00:00", "2026-00-10 00:00:00", "2026-11-00 00:00:00",
+            "2026-11-26 24:00:00", "2026-11-26 23:60:00", "2026-11-26 23:59:60", "0000-01-01 00:00:00",
+            "0001-01-01 00:00:00", "9999-12-31 23:59:59", "2026-11-26T10:00:00Z", "2026-11-26 10:00", "2026/11/26 10:00:00",
+            "2026-11-26 10:00:00 ", "+2026-11-26 10:00", "2026-1a-26 10:00:00", "", "２０２６-11-26 10:00:00"})
+    void plainTimesAreTakenAsTheFormatterTookThem(String time) {
+        assertThat(SinkBlocks.normalise(time)).isEqualTo(byFormatter(time));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"00000000-0000-4000-8000-00000000000A", "ffffffff-FFFF-ffff-FFFF-ffffffffffff", "",
+            "00000000-0000-4000-8000-00000000000", "00000000-0000-4000-8000-00000000000AB", "00000000_0000-4000-8000-00000000000A",
+            "0000000g-0000-4000-8000-00000000000A", "000000000-000-4000-8000-00000000000A", "{00000000-0000-4000-8000-000000000A}"})
+    void aUuidIsEightFourFourFourTwelveHexDigits(String id) {
+        assertThat(SinkBlocks.isUuid(id)).isEqualTo(
+                id.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"));
     }
 }
