@@ -118,7 +118,7 @@ public class SinkBlocks {
 
     @Autowired
     public SinkBlocks(StoredEvents stored, ClickHouseSchema schema, ObjectMapper json, MeterRegistry meters,
-                      @Value("${app.sink.max-batch:5000}") int maxBlock) {
+                      @Value("${app.sink.max-batch:30000}") int maxBlock) {
         this(stored, schema::isApplied, json, meters, maxBlock);
     }
 

@@ -74,8 +74,6 @@ public final class Bench {
     private final int e2eReps = intEnv("BENCH_E2E_REPS", 2);
     private final int overloadSeconds = intEnv("BENCH_OVERLOAD_SECONDS", 30);
     private final int sinkRows = intEnv("BENCH_SINK_ROWS", 200_000);
-    // The sink's batch (app.sink.max-batch): the raw insert uses the same size.
-    private final int sinkBatch = intEnv("SINK_MAX_BATCH", 5000);
 
     private final PrintStream out = System.out;
     private final Services services = new Services();
@@ -541,10 +539,12 @@ public final class Bench {
         } finally {
             app.stop();
         }
+        // The sink's batch as the app reads it (SINK_MAX_BATCH, else application.yml's): the raw inserts are that size.
+        int sinkBatch = intEnv("SINK_MAX_BATCH", appConfig().bind("app.sink.max-batch", Integer.class).get());
         List<Double> raw = new ArrayList<>();
-        rawInsert(rows.subList(0, Math.min(rows.size(), 20_000)));
+        rawInsert(rows.subList(0, Math.min(rows.size(), 20_000)), sinkBatch);
         for (int i = 0; i < reps; i++) {
-            double rate = rawInsert(rows);
+            double rate = rawInsert(rows, sinkBatch);
             out.printf(Locale.ROOT, "  raw insert #%d: %.0f rows/s%n", i + 1, rate);
             raw.add(rate);
         }
@@ -641,7 +641,7 @@ public final class Bench {
         return rows.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private double rawInsert(List<String> rows) {
+    private double rawInsert(List<String> rows, int sinkBatch) {
         long t0 = System.nanoTime();
         for (int i = 0; i < rows.size(); i += sinkBatch) {
             String now = String.valueOf(System.currentTimeMillis());
