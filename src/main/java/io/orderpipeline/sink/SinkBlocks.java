@@ -406,12 +406,22 @@ public class SinkBlocks {
             String eventId = "";
             String eventTime = "";
             boolean own = false;
-            // A dozen names or so: a list is cheaper than a set (a HashSet per record was a tenth of the sink's CPU).
+            // A dozen names or so: a list is cheaper than a set (a HashSet per record was a tenth of
+            // the sink's CPU), up to a few dozen; a record with more goes on with a set.
             List<String> names = new ArrayList<>(16);
+            Set<String> many = null;
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String name = json.currentName();
-                own |= names.contains(name); // a name twice: the tree keeps the last, as before
-                names.add(name);
+                // A name twice: the tree keeps the last, as before.
+                if (many != null) {
+                    own |= !many.add(name);
+                } else {
+                    own |= names.contains(name);
+                    names.add(name);
+                    if (names.size() > 32) {
+                        many = new HashSet<>(names);
+                    }
+                }
                 JsonToken token = json.nextToken();
                 // As the tree read them: the last of a name counts, and an object, array or null is no text.
                 String text = token.isScalarValue() && token != JsonToken.VALUE_NULL ? json.getText() : "";

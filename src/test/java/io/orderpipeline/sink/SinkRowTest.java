@@ -75,6 +75,17 @@ class SinkRowTest {
     }
 
     @Test
+    void aNameTwiceAmongManyIsFoundToo() throws Exception {
+        StringBuilder many = new StringBuilder("{\"event_id\":\"" + ID + "\",\"event_time\":\"2026-11-26 10:00:00\"");
+        for (int i = 0; i < 40; i++) {
+            many.append(",\"f").append(i).append("\":").append(i);
+        }
+        String line = parse(many.append(",\"f3\":\"last\"}").toString(), "b").json(1);
+        assertThat(JSON.readTree(line).get("f3").asText()).isEqualTo("last");
+        assertThat(line.split("\"f3\"", -1)).as("once").hasSize(2);
+    }
+
+    @Test
     void whatFollowsTheObjectIsLeftOutAndWhatIsNoRowIsRefusedWithItsReason() {
         SinkRow row = parse("{\"event_id\":\"" + ID + "\",\"event_time\":\"2026-11-26 10:00:00\"}  trailing", "b");
         assertThat(row.json(1)).isEqualTo("{\"event_id\":\"" + ID + "\",\"event_time\":\"2026-11-26 10:00:00\""
