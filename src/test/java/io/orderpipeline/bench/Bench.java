@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -251,7 +252,7 @@ public final class Bench {
             String id = String.format("bench-relay-%024d", i);
             records.add(new ProducerRecord<>("bench.raw", id, template.replace(templateId, id).getBytes(StandardCharsets.UTF_8)));
         }
-        int batch = appConfig().bind("app.outbox.relay.batch-size", Integer.class).orElse(5000);
+        int batch = appConfig().bind("app.outbox.relay.batch-size", Integer.class).get();
         AtomicLong failed = new AtomicLong();
         // The relay's own settings and transactions: one Kafka transaction per relay batch.
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings.kafkaSettings(services.brokers,
@@ -278,12 +279,14 @@ public final class Bench {
         }
     }
 
-    /** application.yml as the app reads it, so the raw producer gets the relay's very settings. */
+    /** application.yml as the app reads it, so the raw ceilings get the stages' very settings. */
     private static Binder appConfig() throws java.io.IOException {
         List<PropertySource<?>> yaml = new YamlPropertySourceLoader().load("application.yml", new ClassPathResource("application.yml"));
-        // ${ENV:default} values resolve to their defaults (the bench sets none of those variables).
+        // ${ENV:default}: the environment the app is started with (AppProcess passes it on), else the default.
+        List<PropertySource<?>> placeholders = new ArrayList<>(yaml);
+        placeholders.add(0, new org.springframework.core.env.SystemEnvironmentPropertySource("env", new HashMap<>(System.getenv())));
         return new Binder(ConfigurationPropertySources.from(yaml),
-                new org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver(yaml));
+                new org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver(placeholders));
     }
 
     // ---- 3. End to end ----------------------------------------------------------------------------
@@ -539,8 +542,8 @@ public final class Bench {
         } finally {
             app.stop();
         }
-        // The sink's batch as the app reads it (SINK_MAX_BATCH, else application.yml's): the raw inserts are that size.
-        int sinkBatch = intEnv("SINK_MAX_BATCH", appConfig().bind("app.sink.max-batch", Integer.class).get());
+        // The sink's batch as the app reads it: the raw inserts are that size.
+        int sinkBatch = appConfig().bind("app.sink.max-batch", Integer.class).get();
         List<Double> raw = new ArrayList<>();
         rawInsert(rows.subList(0, Math.min(rows.size(), 20_000)), sinkBatch);
         for (int i = 0; i < reps; i++) {
