@@ -25,9 +25,11 @@ import org.springframework.stereotype.Component;
  * <li>every failed attempt is noted on the batch's oldest row, so an operator sees why it waits;
  * <li>when Kafka refuses a record for a reason of its own (too large, invalid), which record it was
  * is not knowable from a batch (the producer fails the records after it with the same error), so
- * the relay goes on one row per batch until it is past the failed batch: the row that then fails
- * is the one, and each tick it fails counts an attempt; at max-attempts the next batch sends it to
- * the dead-letter topic;
+ * the relay halves its batches until it is past the failed batch: a half that goes through is
+ * committed and the next half tried, a half that fails is halved again, so the refused record is
+ * found in about twice log2(batch size) attempts (one row at a time would take up to a batch
+ * size's worth of transactions). Once a batch of one row fails, that row is the one: each tick it
+ * fails counts an attempt, and at max-attempts the next batch sends it to the dead-letter topic;
  * <li>no retry once this instance no longer leads the relay.
  * </ul>
  */
@@ -47,8 +49,9 @@ public class OutboxRelayFailures {
     private final CamelContext camel;
     private final int maximumRedeliveries;
     private ProducerTemplate notes;
-    /** While set: one row per batch, up to and including this outbox id (the last of a refused batch). */
+    /** While set (not -1): batches of at most isolating rows, up to and including this outbox id (the last of a refused batch). */
     private volatile long isolateThrough = -1;
+    private volatile int isolating;
 
     public OutboxRelayFailures(OutboxMetrics metrics, OutboxRelayProperties props, CamelContext camel,
                                @Value("${app.outbox.relay.redelivery.maximum-redeliveries:4}") int maximumRedeliveries) {
@@ -58,9 +61,9 @@ public class OutboxRelayFailures {
         this.maximumRedeliveries = maximumRedeliveries;
     }
 
-    /** The claim's limit: the batch size, or 1 while finding which record Kafka refuses. */
+    /** The claim's limit: the batch size, or less while finding which record Kafka refuses. */
     public int limit() {
-        return isolateThrough >= 0 ? 1 : props.batchSize();
+        return isolateThrough >= 0 ? isolating : props.batchSize();
     }
 
     /** After a batch committed: past the refused batch (or nothing more to claim), full batches again. */
@@ -79,10 +82,16 @@ public class OutboxRelayFailures {
             return; // failed before anything was claimed (MySQL away): nothing to note
         }
         Throwable failure = failure(exchange);
-        if (recordRefusal(failure) != null && batch.records().size() > 1 && isolateThrough < batch.lastId()) {
-            isolateThrough = batch.lastId();
-            log.warn("Kafka refused a record of the batch up to outbox row {}; relaying one row at a time to find it: {}",
-                    batch.lastId(), describe(failure));
+        int sent = batch.records().size();
+        if (recordRefusal(failure) != null && sent > 1) {
+            // The refused record is among those sent: the next claim takes the first half of them (a
+            // claim may also take rows of held orders, which send nothing, so it sends at most that).
+            if (isolateThrough < 0) {
+                log.warn("Kafka refused a record of the batch up to outbox row {}; halving the batches to find it: {}",
+                        batch.lastId(), describe(failure));
+            }
+            isolating = sent / 2;
+            isolateThrough = Math.max(isolateThrough, batch.lastId());
         }
         note(batch.firstId(), false, "relay stalled: " + describe(failure));
     }

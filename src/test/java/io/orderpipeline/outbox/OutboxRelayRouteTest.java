@@ -210,33 +210,17 @@ class OutboxRelayRouteTest {
     }
 
     @Test
-    void aRecordKafkaRefusesIsFoundOneRowAtATimeCountedPerTickAndADeadLetterAtMaxAttempts() {
-        // A small outbox as the claim SQL sees it: its limit honoured, held orders left out, marked rows gone.
-        List<Map<String, Object>> outbox = new ArrayList<>(List.of(row(1, "order-a", "{}"), row(2, "order-b", "{}"),
-                row(3, "order-c", "{}"), row(4, "order-b", "{}")));
-        java.util.Set<Object> held = new java.util.HashSet<>();
-        claim.whenAnyExchangeReceived(e -> {
-            int limit = e.getIn().getHeader("limit", Integer.class);
-            e.getIn().setBody(outbox.stream().filter(r -> !held.contains(r.get("aggregate_id"))).limit(limit).toList());
-        });
-        holdOrder.whenAnyExchangeReceived(e -> ((List<?>) e.getIn().getBody(List.class))
-                .forEach(h -> held.add(((Map<?, ?>) h).get("aggregateId"))));
-        markPublished.whenAnyExchangeReceived(e -> outbox.removeIf(r -> e.getIn().getHeader("published", List.class)
-                .contains(((BigInteger) r.get("id")).longValue())));
-        markDeadLettered.whenAnyExchangeReceived(e -> outbox.removeIf(r -> ((List<?>) e.getIn().getBody(List.class)).stream()
-                .anyMatch(d -> ((Map<?, ?>) d).get("id").equals(((BigInteger) r.get("id")).longValue()))));
+    void aRecordKafkaRefusesIsFoundByHalvingTheBatchCountedPerTickAndADeadLetterAtMaxAttempts() {
+        List<Map<String, Object>> outbox = outbox(row(1, "order-a", "{}"), row(2, "order-b", "{}"),
+                row(3, "order-c", "{}"), row(4, "order-b", "{}"));
         // The broker refuses order-b's first event; the producer then fails the whole batch alike.
-        kafka.whenAnyExchangeReceived(e -> {
-            if (records(e).stream().anyMatch(m -> "event-2".equals(m.getHeader("id"))
-                    && m.getHeader(KafkaConstants.OVERRIDE_TOPIC) == null)) {
-                throw new ExecutionException(new RecordTooLargeException("The message is 2000000 bytes"));
-            }
-        });
+        refuse("event-2");
 
         assertThatThrownBy(this::tick).hasRootCauseInstanceOf(RecordTooLargeException.class);
 
         assertThat(claim.getReceivedExchanges()).extracting(e -> e.getIn().getHeader("limit"))
-                .as("the whole batch once, then one row at a time").containsExactly(100, 1, 1, 1);
+                .as("the whole batch (4 rows) fails, its first half (rows 1-2) fails, row 1 goes, row 2 fails alone")
+                .containsExactly(100, 2, 1, 1);
         assertThat(markPublished.getReceivedExchanges()).extracting(e -> e.getIn().getHeader("published", List.class))
                 .containsExactly(List.of(1L));
         List<Exchange> refusals = note.getReceivedExchanges().stream()
@@ -265,6 +249,27 @@ class OutboxRelayRouteTest {
         tick();
         assertThat(claim.getReceivedExchanges().get(claim.getReceivedCounter() - 1).getIn().getHeader("limit"))
                 .as("nothing more to claim: full batches again").isEqualTo(100);
+    }
+
+    @Test
+    void aRefusedRecordIsFoundInAFewHalvedBatchesWhileTheRowsBeforeItGoOut() {
+        Map<String, Object>[] rows = java.util.stream.LongStream.rangeClosed(1, 16)
+                .mapToObj(id -> row(id, "order-" + id, "{}")).toArray(Map[]::new);
+        outbox(rows);
+        refuse("event-11");
+
+        // Each tick has three attempts (the first and two redeliveries); the relay's own halving goes on across ticks.
+        assertThatThrownBy(this::tick).hasRootCauseInstanceOf(RecordTooLargeException.class);
+        assertThatThrownBy(this::tick).hasRootCauseInstanceOf(RecordTooLargeException.class);
+
+        assertThat(claim.getReceivedExchanges()).extracting(e -> e.getIn().getHeader("limit"))
+                .as("16 fail; 1-8 go; 9-16 fail; 9-12 fail | 9-10 go; 11-12 fail; 11 fails alone, twice")
+                .containsExactly(100, 8, 8, 4, 2, 2, 1, 1);
+        assertThat(markPublished.getReceivedExchanges()).extracting(e -> e.getIn().getHeader("published", List.class))
+                .containsExactly(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), List.of(9L, 10L));
+        assertThat(note.getReceivedExchanges().stream().filter(n -> Integer.valueOf(1).equals(n.getIn().getHeader("refused"))))
+                .as("the tick that failed on row 11 alone counts an attempt against it; the one before it counts none")
+                .singleElement().satisfies(n -> assertThat(n.getIn().getHeader("id")).isEqualTo(11L));
     }
 
     @Test
@@ -352,6 +357,34 @@ class OutboxRelayRouteTest {
     }
 
     // ---- helpers ----
+
+    /** A small outbox as the claim SQL sees it: its limit honoured, held orders left out, marked rows gone. */
+    @SafeVarargs
+    final List<Map<String, Object>> outbox(Map<String, Object>... rows) {
+        List<Map<String, Object>> outbox = new ArrayList<>(List.of(rows));
+        java.util.Set<Object> held = new java.util.HashSet<>();
+        claim.whenAnyExchangeReceived(e -> {
+            int limit = e.getIn().getHeader("limit", Integer.class);
+            e.getIn().setBody(outbox.stream().filter(r -> !held.contains(r.get("aggregate_id"))).limit(limit).toList());
+        });
+        holdOrder.whenAnyExchangeReceived(e -> ((List<?>) e.getIn().getBody(List.class))
+                .forEach(h -> held.add(((Map<?, ?>) h).get("aggregateId"))));
+        markPublished.whenAnyExchangeReceived(e -> outbox.removeIf(r -> e.getIn().getHeader("published", List.class)
+                .contains(((BigInteger) r.get("id")).longValue())));
+        markDeadLettered.whenAnyExchangeReceived(e -> outbox.removeIf(r -> ((List<?>) e.getIn().getBody(List.class)).stream()
+                .anyMatch(d -> ((Map<?, ?>) d).get("id").equals(((BigInteger) r.get("id")).longValue()))));
+        return outbox;
+    }
+
+    /** Kafka refuses the event's record (as a broker does one over its max.message.bytes), and so every batch holding it. */
+    void refuse(String eventId) {
+        kafka.whenAnyExchangeReceived(e -> {
+            if (records(e).stream().anyMatch(m -> eventId.equals(m.getHeader("id"))
+                    && m.getHeader(KafkaConstants.OVERRIDE_TOPIC) == null)) {
+                throw new ExecutionException(new RecordTooLargeException("The message is 2000000 bytes"));
+            }
+        });
+    }
 
     void tick() {
         template.sendBody("direct:tick", null);
