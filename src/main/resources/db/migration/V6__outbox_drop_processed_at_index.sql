@@ -5,5 +5,11 @@
 --
 -- Dropping an index is in place in MariaDB and MySQL (no rebuild, no lock on writes). An instance
 -- of a version before V5 sorts its retention by this index: upgrade through the V5 version, or
--- expect such an instance's retention to scan the outbox until it is replaced.
-ALTER TABLE outbox DROP INDEX idx_outbox_processed_at;
+-- expect such an instance's retention to scan the outbox until it is replaced. Written to run
+-- twice (scripts/init-mysql.sql may be run again): MySQL has no DROP INDEX IF EXISTS.
+SET @drop_processed_at_index = IF(EXISTS(SELECT 1 FROM information_schema.statistics WHERE table_schema = DATABASE()
+        AND table_name = 'outbox' AND index_name = 'idx_outbox_processed_at'),
+    'ALTER TABLE outbox DROP INDEX idx_outbox_processed_at', 'DO 0');
+PREPARE drop_processed_at_index FROM @drop_processed_at_index;
+EXECUTE drop_processed_at_index;
+DEALLOCATE PREPARE drop_processed_at_index;
