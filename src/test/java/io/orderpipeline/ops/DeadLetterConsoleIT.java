@@ -92,6 +92,14 @@ public class DeadLetterConsoleIT {
         assertThat(post("/api/dead-letters/requeue", "{\"outboxId\":" + row + "}", null).getStatusCode().value()).isEqualTo(401);
         assertThat(post("/api/dead-letters/requeue", "{\"outboxId\":" + row + "}", "operator:wrong").getStatusCode().value())
                 .isEqualTo(401);
+        // Spring Security's filter runs on the console's paths only: other spellings of them are those paths too.
+        for (String path : List.of("/%61pi/dead-letters", "/api/dead-letters/", "/api/%64ead-letters/requeue", "/api/./dead-letters",
+                "/api/orders/../dead-letters", "/api/dead-letters;x=1")) {
+            ResponseEntity<String> other = http.getRestTemplate().exchange(
+                    java.net.URI.create(http.getRootUri() + path), HttpMethod.GET, null, String.class);
+            assertThat(other.getStatusCode().value()).as(path).isIn(400, 401, 404, 405);
+            assertThat(other.getBody()).as(path).doesNotContain(orderId);
+        }
         assertThat(mysql.queryForObject("SELECT failed_at IS NOT NULL FROM outbox WHERE id = ?", Boolean.class, row)).isTrue();
 
         JsonNode listed = list();
