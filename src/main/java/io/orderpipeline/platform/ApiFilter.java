@@ -20,7 +20,7 @@ abstract class ApiFilter extends OncePerRequestFilter {
         return !PATHS.getPathWithinApplication(request).startsWith("/api/");
     }
 
-    /** POST /api/orders and POST /api/orders/{id}/status (also the write key's matcher, ApiSecurity). */
+    /** POST /api/orders and POST /api/orders/{id}/status (also the write key's, ApiWriteKey). */
     static boolean isOrderWrite(HttpServletRequest request) {
         return "POST".equals(request.getMethod()) && PATHS.getPathWithinApplication(request).startsWith("/api/orders");
     }

@@ -18,6 +18,7 @@ import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBea
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
@@ -88,7 +89,14 @@ public class ApiSecurity {
      * have their key checked by ApiWriteKey.
      */
     @Bean
-    static BeanPostProcessor securityOnConsolePathsOnly() {
+    static BeanPostProcessor securityOnConsolePathsOnly(Environment environment) {
+        // The pattern (and the API's filters, ApiFilter) take the API's paths from the root; under a
+        // servlet path of Spring MVC's, /x/api/dead-letters would be the console and pass by them.
+        String servletPath = environment.getProperty("spring.mvc.servlet.path", "/");
+        if (!servletPath.isEmpty() && !servletPath.equals("/")) {
+            throw new IllegalStateException("spring.mvc.servlet.path is " + servletPath + ": the API's security and "
+                    + "filters expect it at / (server.servlet.context-path moves the whole app instead)");
+        }
         return new BeanPostProcessor() {
             @Override
             public Object postProcessBeforeInitialization(Object bean, String name) {

@@ -42,12 +42,13 @@ class ApiWriteKeyTest {
     }
 
     @Test
-    void withoutAKeyOrderWritesAreOpen() throws Exception {
-        ApiWriteKey open = new ApiWriteKey("", JSON);
-
-        assertThat(call(open, "POST", "/api/orders", null, null).getStatus()).isEqualTo(200);
-        assertThat(call(open, "POST", "/api/orders/o-1/status", "anything", null).getStatus()).isEqualTo(200);
-        assertThat(passed).hasValue(2);
+    void withoutAKeyOrBlankOrderWritesAreOpen() throws Exception {
+        for (String off : new String[] {"", "  "}) {
+            ApiWriteKey open = new ApiWriteKey(off, JSON);
+            assertThat(call(open, "POST", "/api/orders", null, null).getStatus()).isEqualTo(200);
+            assertThat(call(open, "POST", "/api/orders/o-1/status", "anything", null).getStatus()).isEqualTo(200);
+        }
+        assertThat(passed).hasValue(4);
     }
 
     private MockHttpServletResponse call(ApiWriteKey filter, String method, String uri, String key, String requestedWith)
