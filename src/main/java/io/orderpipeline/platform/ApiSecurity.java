@@ -83,8 +83,8 @@ public class ApiSecurity {
      * Spring Security's filter on the console's paths only. On any other path no chain of its
      * matches, yet every request went through its filter, and with Spring MVC present that filter
      * first looks up the request's handler (HandlerMappingIntrospector's cache filter, installed by
-     * Spring Security's WebMvcSecurityConfiguration), which DispatcherServlet then does again: 10%
-     * of the intake's CPU (JFR, make bench). Servlet containers match filters on the decoded,
+     * Spring Security's WebMvcSecurityConfiguration), which DispatcherServlet then does again: 9%
+     * of the intake's HTTP threads (JFR, make bench). Servlet containers match filters on the decoded,
      * normalised path, so /%61pi/dead-letters is filtered too (DeadLetterConsoleIT). Order writes
      * have their key checked by ApiWriteKey.
      */

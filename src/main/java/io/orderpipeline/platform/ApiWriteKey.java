@@ -40,7 +40,7 @@ public class ApiWriteKey extends ApiFilter {
         // Blank is off, as empty is (a key of spaces could never be sent: Tomcat trims header values).
         this.expected = key.isBlank() ? new byte[0] : key.getBytes(StandardCharsets.UTF_8);
         this.refuse = ApiSecurity.refusal(json, "ApiKey header=\"X-API-Key\"");
-        if (!key.isBlank()) {
+        if (expected.length > 0) {
             log.info("Order writes require the X-API-Key header (API_WRITE_KEY is set)");
         }
     }
