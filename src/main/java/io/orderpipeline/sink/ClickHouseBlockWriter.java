@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Timer;
 import io.orderpipeline.platform.ClickHouseHttp;
 import io.orderpipeline.platform.ClickHouseRefusedException;
 import io.orderpipeline.platform.ClickHouseSchema;
+import io.orderpipeline.platform.JsonEachRowBody;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -109,8 +110,9 @@ public class ClickHouseBlockWriter {
         try {
             // With tokens an insert is one block (inserts), its rows a range of it.
             String token = tokens ? blocks.get(0).token(rows.get(0).offset(), rows.get(rows.size() - 1).offset()) : name;
-            clickhouse.insertJsonEachRow(TABLE, rows.stream().map(r -> r.json(now)).toList(),
-                    settings(token, tokens));
+            JsonEachRowBody body = new JsonEachRowBody(rows.size() * (rows.get(0).headLength() + 160));
+            rows.forEach(r -> r.writeTo(body, now).newline());
+            clickhouse.insertJsonEachRow(TABLE, body, settings(token, tokens));
             inserted.increment(rows.size());
             long done = System.currentTimeMillis();
             for (SinkRow r : rows) {

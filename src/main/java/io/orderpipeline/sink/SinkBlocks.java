@@ -1,6 +1,7 @@
 package io.orderpipeline.sink;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.YearMonth;
@@ -8,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -163,7 +165,7 @@ public class SinkBlocks {
             int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
             byPartition.computeIfAbsent(new TopicPartition(topic, partition), k -> new ArrayList<>())
                     .add(new SinkRecord(partition, m.getHeader(KafkaConstants.OFFSET, Long.class),
-                            m.getHeader(KafkaConstants.KEY, String.class), m.getBody(String.class),
+                            m.getHeader(KafkaConstants.KEY, String.class), m.getBody(byte[].class),
                             m.getHeader(KafkaConstants.TIMESTAMP, 0L, Long.class)));
         }
         batch.setProperty(OFFSETS, offsets);
@@ -339,7 +341,9 @@ public class SinkBlocks {
      * each time it is inserted); the writer decides what to send of them.
      */
     private void fill(List<SinkBlock> blocks) {
-        Set<String> ids = new HashSet<>();
+        Set<String> ids = new HashSet<>(blocks.stream().mapToInt(b -> b.records().size()).sum() * 4 / 3 + 1);
+        // Whether an event comes twice in the batch: rare, and only then is a second set needed.
+        boolean twice = false;
         String min = null;
         String max = null;
         for (SinkBlock block : blocks) {
@@ -348,7 +352,7 @@ public class SinkBlocks {
                 SinkRow row = parse(r, token, block.refused());
                 if (row != null) {
                     block.rows().add(row);
-                    ids.add(row.eventId());
+                    twice |= !ids.add(row.eventId());
                     min = min == null || row.eventTime().compareTo(min) < 0 ? row.eventTime() : min;
                     max = max == null || row.eventTime().compareTo(max) > 0 ? row.eventTime() : max;
                 }
@@ -358,7 +362,10 @@ public class SinkBlocks {
             return;
         }
         Map<String, List<StoredEvents.Location>> found = stored.locations(ids, min, max);
-        Set<String> seen = new HashSet<>();
+        if (found.isEmpty() && !twice) {
+            return;
+        }
+        Set<String> seen = new HashSet<>(ids.size() * 4 / 3 + 1);
         int dropped = 0;
         for (SinkBlock block : blocks) {
             List<SinkRow> keep = new ArrayList<>(block.rows().size());
@@ -393,16 +400,17 @@ public class SinkBlocks {
      * A record as a row of orders_analytics, or null (and a refusal) when it can never be one. The
      * record's JSON goes on as it came, read once by Jackson's streaming parser for its event id and
      * time (building a tree and writing it out again was half of the sink's CPU): the row's own
-     * fields are appended to its text (SinkRow.json). A record that has fields of those names
+     * fields are appended to its bytes (SinkRow.writeTo). A record that has fields of those names
      * already, or a field twice, goes through a tree that drops them (and keeps the last).
      */
     SinkRow parse(SinkRecord r, String block, List<RefusedRow> refused) {
-        String value = r.value();
-        try (JsonParser json = factory.createParser(value == null ? "" : value)) {
+        byte[] value = r.value() == null ? new byte[0] : r.value();
+        try (JsonParser json = factory.createParser(value)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 refused.add(refusal(r, "value is not a JSON object"));
                 return null;
             }
+            long start = json.currentTokenLocation().getByteOffset();
             String eventId = "";
             String eventTime = "";
             boolean own = false;
@@ -435,7 +443,7 @@ public class SinkBlocks {
                 }
                 own |= SinkRow.OWN_FIELDS.contains(name);
             }
-            int end = (int) json.currentLocation().getCharOffset();
+            long end = json.currentLocation().getByteOffset();
             if (!isUuid(eventId)) {
                 refused.add(refusal(r, "event_id missing or not a UUID"));
                 return null;
@@ -445,21 +453,41 @@ public class SinkBlocks {
                 refused.add(refusal(r, "event_time missing or not a time"));
                 return null;
             }
-            // The object's text without its closing brace (anything after it is ignored, as a tree would).
-            String head = own || end <= 0 || value.charAt(end - 1) != '}' ? withoutOwnFields(value) : value.substring(0, end - 1);
-            return new SinkRow(r.partition(), r.offset(), r.key(), eventId.toLowerCase(), time, r.timestamp(), block, head);
+            String id = eventId.toLowerCase();
+            // The object's bytes without its closing brace (anything after it is ignored, as a tree
+            // would). Byte offsets are -1 for a value in UTF-16 or UTF-32 (Jackson detects those), and
+            // a byte order mark would go to ClickHouse: such values go through the tree, as ones with
+            // fields of the sink's names do.
+            if (own || !plainUtf8Object(value, start, end)) {
+                byte[] head = withoutOwnFields(value);
+                return new SinkRow(r.partition(), r.offset(), r.key(), id, time, r.timestamp(), block, head, head.length);
+            }
+            return new SinkRow(r.partition(), r.offset(), r.key(), id, time, r.timestamp(), block, value, (int) end - 1);
         } catch (IOException e) {
             refused.add(refusal(r, "value is not valid JSON"));
             return null;
         }
     }
 
-    /** The object's text, less the fields the sink sets itself, without its closing brace. */
-    private String withoutOwnFields(String value) throws IOException {
+    /** Whether value[start..end) is the object, '{' to '}', with nothing but JSON whitespace before it. */
+    private static boolean plainUtf8Object(byte[] value, long start, long end) {
+        if (start < 0 || end <= start || value[(int) start] != '{' || value[(int) end - 1] != '}') {
+            return false;
+        }
+        for (int i = 0; i < start; i++) {
+            if (value[i] != ' ' && value[i] != '\t' && value[i] != '\n' && value[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The object's UTF-8, less the fields the sink sets itself, without its closing brace. */
+    private byte[] withoutOwnFields(byte[] value) throws IOException {
         ObjectNode node = (ObjectNode) reader.readTree(value);
         node.remove(SinkRow.OWN_FIELDS);
-        String text = node.toString();
-        return text.substring(0, text.length() - 1);
+        byte[] text = node.toString().getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(text, text.length - 1);
     }
 
     /** "yyyy-MM-dd HH:mm:ss" of a real time (year 1 or later), which the formatter would give back unchanged. */
@@ -478,7 +506,8 @@ public class SinkBlocks {
     }
 
     private static RefusedRow refusal(SinkRecord r, String reason) {
-        return new RefusedRow(r.partition(), r.offset(), r.key(), r.value(), reason);
+        return new RefusedRow(r.partition(), r.offset(), r.key(),
+                r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), reason);
     }
 
     /** 8-4-4-4-12 hex digits (what a regex said before, at 7% of the sink's CPU). */

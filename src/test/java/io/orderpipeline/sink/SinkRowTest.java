@@ -2,6 +2,7 @@ package io.orderpipeline.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +32,7 @@ class SinkRowTest {
     }
 
     SinkRow parse(String value, String block) {
-        return blocks.parse(new SinkRecord(3, 42, "k", value, 7L), block, refused);
+        return blocks.parse(new SinkRecord(3, 42, "k", value == null ? null : value.getBytes(StandardCharsets.UTF_8), 7L), block, refused);
     }
 
     @Test
@@ -77,6 +78,28 @@ class SinkRowTest {
         String line = parse(many.append(",\"f3\":\"last\"}").toString(), "b").json(1);
         assertThat(JSON.readTree(line).get("f3").asText()).isEqualTo("last");
         assertThat(line.split("\"f3\"", -1)).as("once").hasSize(2);
+    }
+
+    @Test
+    void theRecordsUtf8GoesOnByteForByteAndOtherEncodingsAsCleanJson() throws Exception {
+        String value = "{\"event_id\":\"" + ID + "\",\"user_id\":\"Zoë 東京 \\u00e9\",\"event_time\":\"2026-11-26 10:00:00\"}";
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+
+        SinkRow row = blocks.parse(new SinkRecord(3, 42, "k", utf8, 7L), "b", refused);
+        assertThat(java.util.Arrays.copyOf(row.head(), row.headLength()))
+                .isEqualTo(java.util.Arrays.copyOf(utf8, utf8.length - 1));
+        assertThat(JSON.readTree(row.json(1)).get("user_id").asText()).isEqualTo("Zoë 東京 é");
+        assertThat(parse(" \n" + value, "b").json(1)).as("leading whitespace passes").startsWith(" \n{");
+
+        // A byte order mark, or UTF-16 (which Jackson detects), would not pass through as UTF-8: the tree writes it anew.
+        byte[] bom = ("\uFEFF" + value).getBytes(StandardCharsets.UTF_8);
+        byte[] utf16 = value.getBytes(StandardCharsets.UTF_16BE);
+        for (byte[] other : List.of(bom, utf16)) {
+            String line = blocks.parse(new SinkRecord(3, 42, "k", other, 7L), "b", refused).json(1);
+            assertThat(line).startsWith("{\"event_id\"");
+            assertThat(JSON.readTree(line).get("user_id").asText()).isEqualTo("Zoë 東京 é");
+        }
+        assertThat(refused).isEmpty();
     }
 
     @Test
