@@ -62,18 +62,17 @@ public class ClickHouseHttp {
      * format settings are the Kafka Connect sink's, so both accept the same records.
      */
     public void insertJsonEachRow(String table, List<String> rows, Map<String, String> settings) {
-        JsonEachRowBody body = new JsonEachRowBody(rows.size() * 256);
+        ChunkedBody body = new ChunkedBody(rows.size() * 256);
         rows.forEach(row -> body.bytes(row.getBytes(StandardCharsets.UTF_8)).newline());
         insertJsonEachRow(table, body, settings);
     }
 
     /** The same, with the rows as bytes (the sink's, each record's UTF-8 as it came). */
-    public void insertJsonEachRow(String table, JsonEachRowBody rows, Map<String, String> settings) {
+    public void insertJsonEachRow(String table, ChunkedBody rows, Map<String, String> settings) {
         StringBuilder params = new StringBuilder("?input_format_skip_unknown_fields=1&date_time_input_format=best_effort");
         settings.forEach((k, v) -> params.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         params.append("&query=").append(URLEncoder.encode("INSERT INTO " + table + " FORMAT JSONEachRow", StandardCharsets.UTF_8));
-        send(params.toString(), HttpRequest.BodyPublishers.ofByteArray(rows.array(), 0, rows.size()), insertTimeout,
-                "text/plain; charset=UTF-8");
+        send(params.toString(), rows.publisher(), insertTimeout, "text/plain; charset=UTF-8");
     }
 
     /** The server's version, e.g. [18, 16, 1] or [25, 8, 3]. */
@@ -110,14 +109,14 @@ public class ClickHouseHttp {
      */
     public String queryWith(String name, String column, String type, List<String> values, String sql) {
         String boundary = "----orderpipeline" + Long.toHexString(System.nanoTime());
-        StringBuilder body = new StringBuilder(values.size() * 40 + 200).append("--").append(boundary)
-                .append("\r\nContent-Disposition: form-data; name=\"").append(name).append("\"; filename=\"").append(name)
-                .append("\"\r\nContent-Type: text/tab-separated-values\r\n\r\n");
-        values.forEach(v -> body.append(v).append('\n'));
-        body.append("\r\n--").append(boundary).append("--\r\n");
+        ChunkedBody body = new ChunkedBody(values.size() * 40 + 200).ascii("--" + boundary)
+                .ascii("\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + name)
+                .ascii("\"\r\nContent-Type: text/tab-separated-values\r\n\r\n");
+        values.forEach(v -> body.text(v).newline());
+        body.ascii("\r\n--" + boundary + "--\r\n");
         String params = "?" + name + "_structure=" + URLEncoder.encode(column + " " + type, StandardCharsets.UTF_8)
                 + "&query=" + URLEncoder.encode(sql + " FORMAT TabSeparated", StandardCharsets.UTF_8);
-        return send(params, body.toString(), Duration.ofSeconds(30), "multipart/form-data; boundary=" + boundary);
+        return send(params, body.publisher(), Duration.ofSeconds(30), "multipart/form-data; boundary=" + boundary);
     }
 
     private String send(String params, String body, Duration timeout) {

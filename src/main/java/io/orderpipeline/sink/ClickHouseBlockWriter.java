@@ -20,7 +20,7 @@ import io.micrometer.core.instrument.Timer;
 import io.orderpipeline.platform.ClickHouseHttp;
 import io.orderpipeline.platform.ClickHouseRefusedException;
 import io.orderpipeline.platform.ClickHouseSchema;
-import io.orderpipeline.platform.JsonEachRowBody;
+import io.orderpipeline.platform.ChunkedBody;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -110,7 +110,7 @@ public class ClickHouseBlockWriter {
         try {
             // With tokens an insert is one block (inserts), its rows a range of it.
             String token = tokens ? blocks.get(0).token(rows.get(0).offset(), rows.get(rows.size() - 1).offset()) : name;
-            JsonEachRowBody body = new JsonEachRowBody(rows.size() * (rows.get(0).headLength() + 160));
+            ChunkedBody body = new ChunkedBody(rows.size() * (rows.get(0).headLength() + 160));
             rows.forEach(r -> r.writeTo(body, now).newline());
             clickhouse.insertJsonEachRow(TABLE, body, settings(token, tokens));
             inserted.increment(rows.size());

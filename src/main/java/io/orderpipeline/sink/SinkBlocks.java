@@ -206,15 +206,17 @@ public class SinkBlocks {
         for (Map.Entry<TopicPartition, List<SinkRecord>> entry : byPartition.entrySet()) {
             TopicPartition tp = entry.getKey();
             OffsetAndMetadata at = committed.get(tp);
-            // In offset order, each once: a batch may hold a record twice after a rebalance.
-            TreeMap<Long, SinkRecord> read = new TreeMap<>();
-            entry.getValue().forEach(r -> read.putIfAbsent(r.offset(), r));
+            List<SinkRecord> read = inOffsetOrder(entry.getValue());
             if (read.isEmpty()) {
                 continue;
             }
-            long start = at == null ? read.firstKey() : at.offset();
+            long start = at == null ? read.get(0).offset() : at.offset();
             List<Planned> planned = at == null ? List.of() : planned(at.metadata());
-            List<SinkRecord> records = new ArrayList<>(read.tailMap(start).values());
+            int first = 0;
+            while (first < read.size() && read.get(first).offset() < start) {
+                first++;
+            }
+            List<SinkRecord> records = read.subList(first, read.size());
             if (records.isEmpty()) {
                 continue;
             }
@@ -248,6 +250,22 @@ public class SinkBlocks {
         batch.setProperty(KEPT, kept);
         fill(blocks);
         return blocks;
+    }
+
+    /**
+     * The records in offset order, each once: a batch may hold a record twice after a rebalance. As
+     * polled when they are so already (nearly always: a map of 30,000 boxed offsets per batch was
+     * a tenth of what the sink's consumer thread allocated).
+     */
+    private static List<SinkRecord> inOffsetOrder(List<SinkRecord> polled) {
+        for (int i = 1; i < polled.size(); i++) {
+            if (polled.get(i).offset() <= polled.get(i - 1).offset()) {
+                TreeMap<Long, SinkRecord> read = new TreeMap<>();
+                polled.forEach(r -> read.putIfAbsent(r.offset(), r));
+                return new ArrayList<>(read.values());
+            }
+        }
+        return polled;
     }
 
     /**
@@ -431,15 +449,16 @@ public class SinkBlocks {
                     }
                 }
                 JsonToken token = json.nextToken();
-                // As the tree read them: the last of a name counts, and an object, array or null is no text.
-                String text = token.isScalarValue() && token != JsonToken.VALUE_NULL ? json.getText() : "";
                 if (token.isStructStart()) {
                     json.skipChildren();
                 }
+                // As the tree read them: the last of a name counts, and an object, array or null is no
+                // text. Only these two are read as text: a String for every value was a third of
+                // what the sink's consumer thread allocated.
                 if ("event_id".equals(name)) {
-                    eventId = text;
+                    eventId = text(json, token);
                 } else if ("event_time".equals(name)) {
-                    eventTime = text;
+                    eventTime = text(json, token);
                 }
                 own |= SinkRow.OWN_FIELDS.contains(name);
             }
@@ -467,6 +486,10 @@ public class SinkBlocks {
             refused.add(refusal(r, "value is not valid JSON"));
             return null;
         }
+    }
+
+    private static String text(JsonParser json, JsonToken token) throws IOException {
+        return token.isScalarValue() && token != JsonToken.VALUE_NULL ? json.getText() : "";
     }
 
     /** Whether value[start..end) is the object, '{' to '}', with nothing but JSON whitespace before it. */

@@ -3,7 +3,7 @@ package io.orderpipeline.sink;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import io.orderpipeline.platform.JsonEachRowBody;
+import io.orderpipeline.platform.ChunkedBody;
 
 /**
  * One record of analytics.orders on its way into orders_analytics: where it came from, its event id
@@ -32,7 +32,7 @@ public record SinkRow(int partition, long offset, String key, String eventId, St
      * The row as ClickHouse takes it, one line of JSONEachRow. The block's token is a topic name
      * (letters, digits, '.', '_', '-'), numbers and ':', so it needs no escaping.
      */
-    public JsonEachRowBody writeTo(JsonEachRowBody body, long ingestedMs) {
+    public ChunkedBody writeTo(ChunkedBody body, long ingestedMs) {
         return body.bytes(head, 0, headLength).ascii(",\"kafka_partition\":").number(partition).ascii(",\"kafka_offset\":")
                 .number(offset).ascii(",\"sink_block\":\"").ascii(block).ascii("\",\"ingested_ms\":").number(ingestedMs)
                 .ascii("}");
@@ -40,7 +40,7 @@ public record SinkRow(int partition, long offset, String key, String eventId, St
 
     /** The line as text (a row ClickHouse refused goes to the dead letters so). */
     public String json(long ingestedMs) {
-        JsonEachRowBody line = new JsonEachRowBody(headLength + 128);
+        ChunkedBody line = new ChunkedBody(headLength + 128);
         writeTo(line, ingestedMs);
         return line.text();
     }

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orderpipeline.platform.ClickHouseHttp;
 import io.orderpipeline.platform.ClickHouseRefusedException;
-import io.orderpipeline.platform.JsonEachRowBody;
+import io.orderpipeline.platform.ChunkedBody;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +37,7 @@ class ClickHouseBlockWriterTest {
 
     ClickHouseBlockWriterTest() {
         doAnswer(call -> {
-            List<String> rows = call.getArgument(1, JsonEachRowBody.class).text().lines().toList();
+            List<String> rows = call.getArgument(1, ChunkedBody.class).text().lines().toList();
             Map<String, String> settings = call.getArgument(2);
             if (rows.stream().anyMatch(r -> r.contains("\"bad\""))) {
                 throw new ClickHouseRefusedException(27, true, "Code: 27, Cannot parse input");
@@ -45,7 +45,7 @@ class ClickHouseBlockWriterTest {
             accepted.add(rows);
             tokens.add(settings.get("insert_deduplication_token"));
             return null;
-        }).when(http).insertJsonEachRow(eq(ClickHouseBlockWriter.TABLE), any(JsonEachRowBody.class), anyMap());
+        }).when(http).insertJsonEachRow(eq(ClickHouseBlockWriter.TABLE), any(ChunkedBody.class), anyMap());
     }
 
     static SinkBlock block(int rows, long bad) {
@@ -102,7 +102,7 @@ class ClickHouseBlockWriterTest {
     void anotherFailureIsThrownForTheRouteToRetry() {
         doAnswer(call -> {
             throw new ClickHouseRefusedException(241, false, "Code: 241, Memory limit exceeded");
-        }).when(http).insertJsonEachRow(any(), any(JsonEachRowBody.class), anyMap());
+        }).when(http).insertJsonEachRow(any(), any(ChunkedBody.class), anyMap());
         SinkBlock block = block(2, -1);
 
         assertThatThrownBy(() -> writer.insert(List.of(block))).isInstanceOf(ClickHouseRefusedException.class);

@@ -3,6 +3,7 @@ package io.orderpipeline.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -117,6 +118,21 @@ class ClickHouseSinkRouteTest {
                 .isEqualTo(new OffsetAndMetadata(10, "blocks:" + p0.nonce() + "/10-11"));
         assertThat(kafka.committed(Set.of(P0, P1))).as("after the insert")
                 .containsEntry(P0, new OffsetAndMetadata(12, "")).containsEntry(P1, new OffsetAndMetadata(22, ""));
+    }
+
+    @Test
+    void aPartitionsRecordsTwiceOrOutOfOrderInABatchMakeOneBlockInOffsetOrderEachOnce() {
+        send(batch(
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
+                record(P0, 10, row("00000000-0000-4000-8000-000000000010")),
+                record(P0, 11, row("00000000-0000-4000-8000-000000000011")),
+                record(P0, 9, row("00000000-0000-4000-8000-000000000009")),
+                record(P0, 12, row("00000000-0000-4000-8000-000000000012"))));
+
+        assertThat(ranges()).containsExactly("0:10-12");
+        assertThat(blocks().get(0).rows()).as("offset 9 is before the committed offset, 10")
+                .extracting(SinkRow::offset).containsExactly(10L, 11L, 12L);
+        assertThat(kafka.committed(Set.of(P0)).get(P0)).isEqualTo(new OffsetAndMetadata(13, ""));
     }
 
     @Test
@@ -457,7 +473,8 @@ class ClickHouseSinkRouteTest {
         e.getIn().setHeader(KafkaConstants.OFFSET, offset);
         e.getIn().setHeader(KafkaConstants.KEY, "k" + offset);
         e.getIn().setHeader(KafkaConstants.MANUAL_COMMIT, new KafkaOffsets.Handle(kafka, Duration.ofSeconds(1)));
-        e.getIn().setBody(value);
+        // As the route's consumer hands values on (ByteArrayDeserializer).
+        e.getIn().setBody(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
         return e;
     }
 
