@@ -87,6 +87,9 @@ class OutboxRelayRouteTest {
     @Autowired
     Steps steps;
 
+    @Autowired
+    OutboxBatches batches;
+
     MockEndpoint claim;
     MockEndpoint kafka;
     MockEndpoint markPublished;
@@ -181,6 +184,21 @@ class OutboxRelayRouteTest {
         assertThat(kafka.getReceivedCounter()).as("first attempt and two redeliveries").isEqualTo(3);
         assertThat(markPublished.getReceivedCounter()).isZero();
         assertThat(steps.all()).doesNotContain("kafka-commit", "mysql-commit");
+    }
+
+    @Test
+    void aPayloadIsPoisonWhenItIsNoObjectOrOverTheLimitInUtf8Bytes() {
+        assertThat(batches.poisonReason("{\"seq\":1}", 0, null)).isNull();
+        assertThat(batches.poisonReason(" \r\n\t{\"seq\":1}", 0, null)).isNull();
+        for (String notAnObject : new String[] {"[1]", "\"just text\"", "", " ", "null", "1"}) {
+            assertThat(batches.poisonReason(notAnObject, 0, null)).as(notAnObject).isEqualTo("payload is not a JSON object");
+        }
+        assertThat(batches.poisonReason("{\"a\":nope}", 0, null)).as("the first token decides; the database checked the rest")
+                .isNull();
+        // 3 bytes a character: over 900,000 bytes with fewer characters than that (the limit is application.yml's).
+        assertThat(batches.poisonReason("{\"a\":\"" + "東".repeat(299_997) + "\"}", 0, null)).isNull();
+        assertThat(batches.poisonReason("{\"a\":\"" + "東".repeat(299_998) + "\"}", 0, null))
+                .isEqualTo("payload of 900002 bytes is over the limit of 900000");
     }
 
     @Test
