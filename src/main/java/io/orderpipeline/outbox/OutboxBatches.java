@@ -1,12 +1,9 @@
 package io.orderpipeline.outbox;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDateTime;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -51,7 +48,7 @@ public class OutboxBatches {
     }
 
     /**
-     * Body in: the claimed rows (camel-sql's list of column maps, in id order). Body out: the
+     * Body in: the claimed rows (in id order; camel-sql maps them with OutboxRows). Body out: the
      * records to send. Each record keeps its row's key (order id), event id and type as headers, and
      * its creation time as the record timestamp, so a republished event looks the same. An event
      * that can never be published becomes a dead letter, and the order's later events in the batch
@@ -60,7 +57,7 @@ public class OutboxBatches {
      */
     public void plan(Exchange exchange) {
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> claimed = exchange.getIn().getBody(List.class);
+        List<OutboxRow> claimed = exchange.getIn().getBody(List.class);
         if (claimed == null || claimed.isEmpty()) {
             exchange.setProperty(OutboxBatch.PROPERTY, OutboxBatch.empty());
             exchange.getIn().setBody(List.of());
@@ -70,20 +67,20 @@ public class OutboxBatches {
         Set<String> held = new HashSet<>();
         long bytes = 0;
         boolean cut = false;
-        for (Map<String, Object> r : claimed) {
-            long id = number(r.get("id"));
-            String type = (String) r.get("aggregate_type");
-            String aggregate = (String) r.get("aggregate_id");
-            String eventId = (String) r.get("event_id");
-            String eventType = (String) r.get("event_type");
-            String payload = (String) r.get("payload");
+        for (OutboxRow r : claimed) {
+            long id = r.id();
+            String type = r.aggregateType();
+            String aggregate = r.aggregateId();
+            String eventId = r.eventId();
+            String eventType = r.eventType();
+            String payload = r.payload();
             String order = type + '/' + aggregate;
             if (held.contains(order)) {
                 batch.holdBack(new OutboxBatch.Row(id, eventId, type, aggregate, eventType, null, false));
                 continue;
             }
-            int attempts = (int) number(r.get("attempts"));
-            String reason = poisonReason(payload, attempts, (String) r.get("last_error"));
+            int attempts = r.attempts();
+            String reason = poisonReason(payload, attempts, r.lastError());
             bytes += payload == null ? 0 : payload.length();
             if (bytes > props.maxBatchBytes() && !batch.isEmpty()) {
                 cut = true;
@@ -96,7 +93,7 @@ public class OutboxBatches {
             record.setHeader("aggregateType", type);
             if (reason == null) {
                 record.setHeader(KafkaConstants.OVERRIDE_TIMESTAMP,
-                        SqlTime.read((LocalDateTime) r.get("created_at")).toEpochMilli());
+                        SqlTime.read(r.createdAt()).toEpochMilli());
                 record.setBody(payload);
                 batch.publish(new OutboxBatch.Row(id, eventId, type, aggregate, eventType, record, false));
             } else {
@@ -118,7 +115,7 @@ public class OutboxBatches {
             }
         }
         OutboxBatch planned = batch.build(claimed.size(), cut || claimed.size() >= failures.limit() && failures.limit() > 1,
-                number(claimed.get(0).get("id")));
+                claimed.get(0).id());
         exchange.setProperty(OutboxBatch.PROPERTY, planned);
         exchange.getIn().setBody(planned.records());
     }
@@ -192,12 +189,5 @@ public class OutboxBatches {
                         row.record().getHeader("dlq.reason"));
             }
         }
-    }
-
-    static long number(Object value) {
-        if (value instanceof BigInteger b) {
-            return b.longValueExact();
-        }
-        return ((Number) value).longValue();
     }
 }

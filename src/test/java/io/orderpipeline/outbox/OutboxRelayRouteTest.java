@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -229,7 +227,7 @@ class OutboxRelayRouteTest {
 
     @Test
     void aRecordKafkaRefusesIsFoundByHalvingTheBatchCountedPerTickAndADeadLetterAtMaxAttempts() {
-        List<Map<String, Object>> outbox = outbox(row(1, "order-a", "{}"), row(2, "order-b", "{}"),
+        List<OutboxRow> outbox = outbox(row(1, "order-a", "{}"), row(2, "order-b", "{}"),
                 row(3, "order-c", "{}"), row(4, "order-b", "{}"));
         // The broker refuses order-b's first event; the producer then fails the whole batch alike.
         refuse("event-2");
@@ -247,8 +245,10 @@ class OutboxRelayRouteTest {
                 .satisfies(n -> assertThat(n.getIn().getHeader("id")).isEqualTo(2L));
 
         // The row has been refused max-attempts (3) times: the next batch dead-letters it and holds its order.
-        outbox.get(0).put("attempts", 3);
-        outbox.get(0).put("last_error", "RecordTooLargeException: The message is 2000000 bytes");
+        OutboxRow refused = outbox.get(0);
+        outbox.set(0, new OutboxRow(refused.id(), refused.eventId(), refused.aggregateType(), refused.aggregateId(),
+                refused.eventType(), refused.payload(), 3, "RecordTooLargeException: The message is 2000000 bytes",
+                refused.createdAt()));
         int sent = kafka.getReceivedCounter();
         int claims = claim.getReceivedCounter();
         tick();
@@ -271,8 +271,8 @@ class OutboxRelayRouteTest {
 
     @Test
     void aRefusedRecordIsFoundInAFewHalvedBatchesWhileTheRowsBeforeItGoOut() {
-        Map<String, Object>[] rows = java.util.stream.LongStream.rangeClosed(1, 16)
-                .mapToObj(id -> row(id, "order-" + id, "{}")).toArray(Map[]::new);
+        OutboxRow[] rows = java.util.stream.LongStream.rangeClosed(1, 16)
+                .mapToObj(id -> row(id, "order-" + id, "{}")).toArray(OutboxRow[]::new);
         outbox(rows);
         refuse("event-11");
 
@@ -355,7 +355,7 @@ class OutboxRelayRouteTest {
 
     @Test
     void fullBatchesAreDrainedBackToBackAndAnEmptyClaimSendsNothing() {
-        List<Map<String, Object>> full = new ArrayList<>();
+        List<OutboxRow> full = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
             full.add(row(i, "order-" + i, "{}"));
         }
@@ -377,20 +377,19 @@ class OutboxRelayRouteTest {
     // ---- helpers ----
 
     /** A small outbox as the claim SQL sees it: its limit honoured, held orders left out, marked rows gone. */
-    @SafeVarargs
-    final List<Map<String, Object>> outbox(Map<String, Object>... rows) {
-        List<Map<String, Object>> outbox = new ArrayList<>(List.of(rows));
+    List<OutboxRow> outbox(OutboxRow... rows) {
+        List<OutboxRow> outbox = new ArrayList<>(List.of(rows));
         java.util.Set<Object> held = new java.util.HashSet<>();
         claim.whenAnyExchangeReceived(e -> {
             int limit = e.getIn().getHeader("limit", Integer.class);
-            e.getIn().setBody(outbox.stream().filter(r -> !held.contains(r.get("aggregate_id"))).limit(limit).toList());
+            e.getIn().setBody(outbox.stream().filter(r -> !held.contains(r.aggregateId())).limit(limit).toList());
         });
         holdOrder.whenAnyExchangeReceived(e -> ((List<?>) e.getIn().getBody(List.class))
                 .forEach(h -> held.add(((Map<?, ?>) h).get("aggregateId"))));
         markPublished.whenAnyExchangeReceived(e -> outbox.removeIf(r -> e.getIn().getHeader("published", List.class)
-                .contains(((BigInteger) r.get("id")).longValue())));
+                .contains(r.id())));
         markDeadLettered.whenAnyExchangeReceived(e -> outbox.removeIf(r -> ((List<?>) e.getIn().getBody(List.class)).stream()
-                .anyMatch(d -> ((Map<?, ?>) d).get("id").equals(((BigInteger) r.get("id")).longValue()))));
+                .anyMatch(d -> ((Map<?, ?>) d).get("id").equals(r.id()))));
         return outbox;
     }
 
@@ -408,7 +407,7 @@ class OutboxRelayRouteTest {
         template.sendBody("direct:tick", null);
     }
 
-    void claims(List<Map<String, Object>> rows) {
+    void claims(List<OutboxRow> rows) {
         claim.whenAnyExchangeReceived(e -> e.getIn().setBody(new ArrayList<>(rows)));
     }
 
@@ -431,19 +430,9 @@ class OutboxRelayRouteTest {
         return endpoint.getReceivedExchanges().get(0).getIn().getBody(List.class);
     }
 
-    /** A claimed row as camel-sql returns it from MySQL. */
-    static Map<String, Object> row(long id, String order, String payload) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", BigInteger.valueOf(id));
-        row.put("event_id", "event-" + id);
-        row.put("aggregate_type", "Order");
-        row.put("aggregate_id", order);
-        row.put("event_type", "OrderCreated");
-        row.put("payload", payload);
-        row.put("attempts", 0);
-        row.put("last_error", null);
-        row.put("created_at", T0.plusNanos(id * 1_000_000));
-        return row;
+    /** A claimed row as the claim hands it on (camel-sql with OutboxRows). */
+    static OutboxRow row(long id, String order, String payload) {
+        return new OutboxRow(id, "event-" + id, "Order", order, "OrderCreated", payload, 0, null, T0.plusNanos(id * 1_000_000));
     }
 
     /** What happened, in order, across the two transactions and the route's steps. */
