@@ -79,6 +79,9 @@ public final class ChunkedBody {
 
     /** The body to send, as it stands (the chunks are not copied; this body is not written to after). */
     HttpRequest.BodyPublisher publisher() {
+        if (size() == 0) {
+            return HttpRequest.BodyPublishers.noBody(); // fromPublisher takes no length of 0
+        }
         List<byte[]> parts = new ArrayList<>(full);
         parts.add(Arrays.copyOf(chunk, at));
         return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(parts), size());

@@ -1,6 +1,8 @@
 package io.orderpipeline.sink;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -422,7 +424,7 @@ public class SinkBlocks {
      * already, or a field twice, goes through a tree that drops them (and keeps the last).
      */
     SinkRow parse(SinkRecord r, String block, List<RefusedRow> refused) {
-        byte[] value = r.value() == null ? new byte[0] : r.value();
+        byte[] value = r.value() == null ? new byte[0] : utf8(r.value());
         try (JsonParser json = factory.createParser(value)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 refused.add(refusal(r, "value is not a JSON object"));
@@ -474,9 +476,8 @@ public class SinkBlocks {
             }
             String id = eventId.toLowerCase();
             // The object's bytes without its closing brace (anything after it is ignored, as a tree
-            // would). Byte offsets are -1 for a value in UTF-16 or UTF-32 (Jackson detects those), and
-            // a byte order mark would go to ClickHouse: such values go through the tree, as ones with
-            // fields of the sink's names do.
+            // would). A value Jackson read as UTF-16 or 32, or with a byte order mark, goes through
+            // the tree (which refuses it), as ones with fields of the sink's names do.
             if (own || !plainUtf8Object(value, start, end)) {
                 byte[] head = withoutOwnFields(value);
                 return new SinkRow(r.partition(), r.offset(), r.key(), id, time, r.timestamp(), block, head, head.length);
@@ -492,22 +493,48 @@ public class SinkBlocks {
         return token.isScalarValue() && token != JsonToken.VALUE_NULL ? json.getText() : "";
     }
 
-    /** Whether value[start..end) is the object, '{' to '}', with nothing but JSON whitespace before it. */
+    /**
+     * Whether the object is value[start..end), '{' to '}', after nothing but JSON whitespace: no
+     * byte order mark, and byte offsets at all (Jackson gives -1 for a value it read as UTF-16 or 32).
+     */
     private static boolean plainUtf8Object(byte[] value, long start, long end) {
-        if (start < 0 || end <= start || value[(int) start] != '{' || value[(int) end - 1] != '}') {
-            return false;
+        int first = 0;
+        while (first < value.length && (value[first] == ' ' || value[first] == '\t' || value[first] == '\n' || value[first] == '\r')) {
+            first++;
         }
-        for (int i = 0; i < start; i++) {
-            if (value[i] != ' ' && value[i] != '\t' && value[i] != '\n' && value[i] != '\r') {
-                return false;
-            }
-        }
-        return true;
+        return first == start && end > start && end <= value.length && value[first] == '{' && value[(int) end - 1] == '}';
     }
 
-    /** The object's UTF-8, less the fields the sink sets itself, without its closing brace. */
+    /**
+     * The value itself when it is valid UTF-8 (nearly always, and plain ASCII is seen at a glance);
+     * else as the sink read it when values were Strings: each malformed byte as U+FFFD. Jackson
+     * refuses some malformed bytes and lets others through (an overlong form, an encoded surrogate),
+     * which ClickHouse would store as they are.
+     */
+    static byte[] utf8(byte[] value) {
+        int i = 0;
+        while (i < value.length && value[i] >= 0) {
+            i++;
+        }
+        if (i == value.length) {
+            return value;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(value, i, value.length - i));
+            return value;
+        } catch (CharacterCodingException malformed) {
+            return new String(value, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The object's UTF-8, less the fields the sink sets itself, without its closing brace. Read as
+     * UTF-8 text, not as bytes Jackson would take for UTF-16 or 32 by their zeros or mark: the sink
+     * takes values as UTF-8 only, as it did when they were Strings, and refuses what is JSON only
+     * in another encoding.
+     */
     private byte[] withoutOwnFields(byte[] value) throws IOException {
-        ObjectNode node = (ObjectNode) reader.readTree(value);
+        ObjectNode node = (ObjectNode) reader.readTree(new String(value, StandardCharsets.UTF_8));
         node.remove(SinkRow.OWN_FIELDS);
         byte[] text = node.toString().getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(text, text.length - 1);

@@ -36,6 +36,7 @@ class ChunkedBodyTest {
         ChunkedBody body = new ChunkedBody(0).ascii("SELECT 1");
         assertThat(body.text()).isEqualTo("SELECT 1");
         assertThat(sent(body)).isEqualTo("SELECT 1".getBytes(StandardCharsets.US_ASCII));
+        assertThat(sent(new ChunkedBody(0))).as("an empty body is sent as none").isEmpty();
     }
 
     /** What the HTTP client reads from the body's publisher, checked against the length it announces. */

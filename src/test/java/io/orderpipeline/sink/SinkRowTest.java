@@ -81,7 +81,7 @@ class SinkRowTest {
     }
 
     @Test
-    void theRecordsUtf8GoesOnByteForByteAndOtherEncodingsAsCleanJson() throws Exception {
+    void theRecordsUtf8GoesOnByteForByteAndOtherEncodingsAreRefused() throws Exception {
         String value = "{\"event_id\":\"" + ID + "\",\"user_id\":\"Zoë 東京 \\u00e9\",\"event_time\":\"2026-11-26 10:00:00\"}";
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
 
@@ -91,15 +91,32 @@ class SinkRowTest {
         assertThat(JSON.readTree(row.json(1)).get("user_id").asText()).isEqualTo("Zoë 東京 é");
         assertThat(parse(" \n" + value, "b").json(1)).as("leading whitespace passes").startsWith(" \n{");
 
-        // A byte order mark, or UTF-16 (which Jackson detects), would not pass through as UTF-8: the tree writes it anew.
-        byte[] bom = ("\uFEFF" + value).getBytes(StandardCharsets.UTF_8);
-        byte[] utf16 = value.getBytes(StandardCharsets.UTF_16BE);
-        for (byte[] other : List.of(bom, utf16)) {
-            String line = blocks.parse(new SinkRecord(3, 42, "k", other, 7L), "b", refused).json(1);
-            assertThat(line).startsWith("{\"event_id\"");
-            assertThat(JSON.readTree(line).get("user_id").asText()).isEqualTo("Zoë 東京 é");
-        }
         assertThat(refused).isEmpty();
+
+        // Values are UTF-8: with a byte order mark, or in UTF-16 (which Jackson alone would detect), they are refused as before.
+        byte[] bom = ("\uFEFF" + value).getBytes(StandardCharsets.UTF_8);
+        assertThat(blocks.parse(new SinkRecord(3, 42, "k", bom, 7L), "b", refused)).isNull();
+        assertThat(blocks.parse(new SinkRecord(3, 43, "k", value.getBytes(StandardCharsets.UTF_16BE), 7L), "b", refused)).isNull();
+        assertThat(refused).extracting(RefusedRow::reason).containsExactly("value is not valid JSON", "value is not valid JSON");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"eb", "80", "c080", "eda080", "f4908080", "e282"})
+    void malformedUtf8IsReadAsTheStringPathReadItEachBadByteAsAReplacementCharacter(String bad) throws Exception {
+        // A Latin-1 byte, a stray continuation, an overlong form, an encoded surrogate, past U+10FFFF, a cut sequence.
+        byte[] badBytes = java.util.HexFormat.of().parseHex(bad);
+        java.io.ByteArrayOutputStream value = new java.io.ByteArrayOutputStream();
+        value.writeBytes(("{\"event_id\":\"" + ID + "\",\"user_id\":\"Zo").getBytes(StandardCharsets.UTF_8));
+        value.writeBytes(badBytes);
+        value.writeBytes("\",\"event_time\":\"2026-11-26 10:00:00\"}".getBytes(StandardCharsets.UTF_8));
+
+        SinkRow row = blocks.parse(new SinkRecord(3, 42, "k", value.toByteArray(), 7L), "b", refused);
+
+        assertThat(refused).isEmpty();
+        String asBefore = new String(value.toByteArray(), StandardCharsets.UTF_8);
+        assertThat(JSON.readTree(row.json(1)).get("user_id").asText())
+                .isEqualTo(JSON.readTree(asBefore).get("user_id").asText()).contains("\uFFFD");
+        assertThat(SinkBlocks.utf8(row.head())).as("what goes to ClickHouse is valid UTF-8").isSameAs(row.head());
     }
 
     @Test
