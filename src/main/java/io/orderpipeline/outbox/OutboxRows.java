@@ -19,6 +19,10 @@ import org.springframework.stereotype.Component;
 @Component("outboxRows")
 public class OutboxRows extends DefaultRowMapperFactory {
 
+    /** OutboxRow's components, in order, by the claim's column names. */
+    private static final String[] COLUMNS = {"id", "event_id", "aggregate_type", "aggregate_id", "event_type", "payload",
+            "attempts", "last_error", "created_at"};
+
     @Override
     public RowMapper<?> newBeanRowMapper(Class<?> mappedClass) {
         return mappedClass == OutboxRow.class ? new Claimed() : super.newBeanRowMapper(mappedClass);
@@ -31,11 +35,9 @@ public class OutboxRows extends DefaultRowMapperFactory {
         @Override
         public OutboxRow mapRow(ResultSet rs, int rowNum) throws SQLException {
             if (at == null) {
-                at = new int[9];
-                String[] columns = {"id", "event_id", "aggregate_type", "aggregate_id", "event_type", "payload",
-                        "attempts", "last_error", "created_at"};
-                for (int i = 0; i < columns.length; i++) {
-                    at[i] = rs.findColumn(columns[i]);
+                at = new int[COLUMNS.length];
+                for (int i = 0; i < COLUMNS.length; i++) {
+                    at[i] = rs.findColumn(COLUMNS[i]);
                 }
             }
             return new OutboxRow(rs.getLong(at[0]), rs.getString(at[1]), rs.getString(at[2]), rs.getString(at[3]),

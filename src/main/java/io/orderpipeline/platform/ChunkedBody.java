@@ -40,10 +40,6 @@ public final class ChunkedBody {
         return this;
     }
 
-    public ChunkedBody bytes(byte[] b) {
-        return bytes(b, 0, b.length);
-    }
-
     /** Text known to be ASCII (names, tokens, numbers, UUIDs): one byte per char. */
     public ChunkedBody ascii(String s) {
         for (int i = 0; i < s.length(); i++) {
@@ -57,7 +53,8 @@ public final class ChunkedBody {
     public ChunkedBody text(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) >= 0x80) {
-                return bytes(s.getBytes(StandardCharsets.UTF_8));
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                return bytes(utf8, 0, utf8.length);
             }
         }
         return ascii(s);

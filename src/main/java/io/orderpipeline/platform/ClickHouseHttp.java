@@ -63,7 +63,7 @@ public class ClickHouseHttp {
      */
     public void insertJsonEachRow(String table, List<String> rows, Map<String, String> settings) {
         ChunkedBody body = new ChunkedBody(rows.size() * 256);
-        rows.forEach(row -> body.bytes(row.getBytes(StandardCharsets.UTF_8)).newline());
+        rows.forEach(row -> body.text(row).newline());
         insertJsonEachRow(table, body, settings);
     }
 

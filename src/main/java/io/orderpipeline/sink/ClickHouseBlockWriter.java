@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.orderpipeline.platform.ChunkedBody;
 import io.orderpipeline.platform.ClickHouseHttp;
 import io.orderpipeline.platform.ClickHouseRefusedException;
 import io.orderpipeline.platform.ClickHouseSchema;
-import io.orderpipeline.platform.ChunkedBody;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -1,6 +1,5 @@
 package io.orderpipeline.sink;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.orderpipeline.platform.ChunkedBody;
@@ -17,16 +16,6 @@ public record SinkRow(int partition, long offset, String key, String eventId, St
 
     /** The columns the sink fills in itself; a record's own fields of these names are dropped. */
     static final List<String> OWN_FIELDS = List.of("kafka_partition", "kafka_offset", "sink_block", "ingested_ms");
-
-    SinkRow(int partition, long offset, String key, String eventId, String eventTime, long timestampMs, String block,
-            String head) {
-        this(partition, offset, key, eventId, eventTime, timestampMs, block, head.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private SinkRow(int partition, long offset, String key, String eventId, String eventTime, long timestampMs,
-                    String block, byte[] head) {
-        this(partition, offset, key, eventId, eventTime, timestampMs, block, head, head.length);
-    }
 
     /**
      * The row as ClickHouse takes it, one line of JSONEachRow. The block's token is a topic name

@@ -8,6 +8,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orderpipeline.platform.ChunkedBody;
 import io.orderpipeline.platform.ClickHouseHttp;
 import io.orderpipeline.platform.ClickHouseRefusedException;
-import io.orderpipeline.platform.ChunkedBody;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +56,9 @@ class ClickHouseBlockWriterTest {
     static SinkBlock block(String nonce, long first, int rows, long bad) {
         SinkBlock block = new SinkBlock("analytics.orders", 0, nonce, first, first + rows - 1, false, List.of());
         for (long offset = first; offset < first + rows; offset++) {
+            byte[] head = ("{\"order_id\":\"" + (offset == bad ? "bad" : "o" + offset) + "\"").getBytes(StandardCharsets.UTF_8);
             block.rows().add(new SinkRow(0, offset, "k" + offset, "e" + offset, "2026-11-26 10:00:00", 0L, block.token(),
-                    "{\"order_id\":\"" + (offset == bad ? "bad" : "o" + offset) + "\""));
+                    head, head.length));
         }
         return block;
     }
