@@ -65,6 +65,9 @@ public final class AppProcess {
         List<String> command = new ArrayList<>(List.of(launch.get(0), "-Xmx768m"));
         String jfr = System.getenv("BENCH_JFR");
         if (jfr != null && !jfr.isBlank() && !jfr.equals("0")) {
+            // JFR keeps 64 frames by default; a request's stack (Tomcat, filters, Spring MVC, the route,
+            // JDBC) is deeper, and a cut stack loses the layers a profile should tell apart.
+            command.add("-XX:FlightRecorderOptions=stackdepth=256");
             command.add("-XX:StartFlightRecording=filename=" + logDir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
         }
         command.addAll(launch.subList(1, launch.size()));
