@@ -111,7 +111,9 @@ public class OrderApiRoutes extends RouteBuilder {
             throw ApiProblem.badRequest("Idempotency-Key must be 1 to 128 visible ASCII characters", java.util.List.of());
         }
         CreateOrderRequest request = e.getIn().getBody(CreateOrderRequest.class);
-        OrderService.Created created = orders.create(request, key, hash(request));
+        // The hash tells a retry from another request under the same key; without a key nothing reads it
+        // (a SHA-256 per order was 3% of the intake's CPU in make bench's profile).
+        OrderService.Created created = orders.create(request, key, key == null ? null : hash(request));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Location", "/api/orders/" + created.order().id());
         if (created.replayed()) {

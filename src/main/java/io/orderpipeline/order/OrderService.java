@@ -43,7 +43,8 @@ public class OrderService {
 
     /**
      * @param idempotencyKey may be null; with it, a retry returns the first order and creates nothing
-     * @param requestHash    a hash of the request, to tell a retry from a different request under the same key
+     * @param requestHash    a hash of the request, to tell a retry from a different request under the same key;
+     *                       read only with a key
      */
     public Created create(CreateOrderRequest request, String idempotencyKey, String requestHash) {
         if (idempotencyKey != null) {

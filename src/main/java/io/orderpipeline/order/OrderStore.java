@@ -2,6 +2,7 @@ package io.orderpipeline.order;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import io.orderpipeline.platform.SqlTime;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.stereotype.Repository;
 
 /** The orders table. Times are UTC DATETIME(6) columns. */
@@ -32,7 +34,17 @@ public class OrderStore {
         jdbc.update("INSERT INTO orders (id, user_id, total_amount, currency, status, shipping_address, "
                         + "idempotency_key, request_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 order.id(), order.userId(), order.totalAmount(), order.currency(), order.status().name(),
-                order.shippingAddress(), idempotencyKey, requestHash, utc(order.createdAt()), utc(order.updatedAt()));
+                order.shippingAddress(), text(idempotencyKey), text(requestHash), utc(order.createdAt()),
+                utc(order.updatedAt()));
+    }
+
+    /**
+     * A value that may be null, with its SQL type: for an untyped null Spring asks the connection's
+     * metadata which type to send (StatementCreatorUtils.setNull), 3% of the intake's CPU in make bench's
+     * profile, as most orders come without an idempotency key.
+     */
+    private static SqlParameterValue text(String value) {
+        return new SqlParameterValue(Types.VARCHAR, value);
     }
 
     public Optional<Order> find(String id) {

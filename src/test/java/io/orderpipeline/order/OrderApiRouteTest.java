@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -59,6 +60,19 @@ class OrderApiRouteTest extends ApiRouteTestSupport {
         assertThat(json(e).path("id").asText()).isEqualTo("o-1");
         verify(orders).create(eq(new CreateOrderRequest("u-1", new BigDecimal("12.50"), "1 Main St", null)), eq("key-1"),
                 eq(OrderApiRoutes.hash(new CreateOrderRequest("u-1", new BigDecimal("12.5"), "1 Main St", null))));
+    }
+
+    @Test
+    void aCreateWithoutAKeyHashesNothing() throws Exception {
+        when(orders.create(any(), any(), any())).thenReturn(new OrderService.Created(ORDER, false));
+        start();
+
+        Exchange e = call("order-create", new CreateOrderRequest("u-1", new BigDecimal("12.50"), "1 Main St", null),
+                Map.of(Exchange.CONTENT_TYPE, "application/json"));
+
+        assertThat(status(e)).isEqualTo(201);
+        verify(orders).create(eq(new CreateOrderRequest("u-1", new BigDecimal("12.50"), "1 Main St", null)), isNull(),
+                isNull());
     }
 
     @Test
