@@ -28,7 +28,9 @@ final class StageCpu {
         STAGES.put("relay", List.of("outbox-relay", "KafkaProducer[order.events]"));
         STAGES.put("transformer", List.of("KafkaConsumer[order.events]", "order-pipeline-transformer"));
         STAGES.put("sink", List.of("KafkaConsumer[analytics.orders]", "order-pipeline-clickhouse-sink"));
-        STAGES.put("jvm", List.of("GC Thread", "G1 ", "CompilerThread", "VM Thread", "VM Periodic", "Sweeper"));
+        // The JVM's own work in two, as they call for different cures (allocation, or a cache of compiled code).
+        STAGES.put("gc", List.of("GC Thread", "G1 ", "VM Thread"));
+        STAGES.put("jit", List.of("CompilerThread", "Sweeper"));
     }
 
     private static final Pattern THREAD = Pattern.compile("^(\".*\") (?:#\\d+ )?.*?cpu=([0-9.]+)ms.*?nid=(\\S+)");
