@@ -62,7 +62,8 @@ public final class AppProcess {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         List<String> launch = launch(!classArchive);
-        List<String> command = new ArrayList<>(List.of(launch.get(0), "-Xmx768m"));
+        // The heap as scripts/local/app.sh gives it: fixed (README, Benchmarks: "A fixed heap").
+        List<String> command = new ArrayList<>(List.of(launch.get(0), "-Xms768m", "-Xmx768m"));
         String jfr = System.getenv("BENCH_JFR");
         if (jfr != null && !jfr.isBlank() && !jfr.equals("0")) {
             // JFR keeps 64 frames by default; a request's stack (Tomcat, filters, Spring MVC, the route,
