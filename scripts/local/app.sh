@@ -18,14 +18,12 @@ start() {
   fi
   fail_if_port_taken "$SERVER_PORT"
   # The extracted jar and its AOT cache or class archive start in a third to half the time
-  # (scripts/local/cds.sh, which also picks the java).
+  # (scripts/local/cds.sh, which also picks the java and gives the heap).
   "$ROOT_DIR/scripts/local/cds.sh" prepare
   local words launch
   words=$("$ROOT_DIR/scripts/local/cds.sh" launch)
   mapfile -t launch <<<"$words"
-  # A fixed heap: G1 keeps a heap that may grow as small as its GC-time goal (about 8% of the time in
-  # GC) allows, and on two cores that share was the stages' (README, Benchmarks: "A fixed heap").
-  nohup "${launch[0]}" -Xms768m -Xmx768m "${launch[@]:1}" >"$LOG" 2>&1 &
+  nohup "${launch[@]}" >"$LOG" 2>&1 &
   echo $! >"$PIDFILE"
   wait_until 120 "$LOG" "the app on port $SERVER_PORT" healthy
   say "ready on http://localhost:$SERVER_PORT (pid $(cat "$PIDFILE")), log $LOG"

@@ -22,7 +22,7 @@
 #
 # Usage: cds.sh prepare                  extract and train unless target/app was made from this jar and java
 #        cds.sh launch [--jar-alone]     the command that starts the app, one word per line: the java,
-#                                        then the extracted jar with its cache when prepared for this
+#                                        its heap, then the extracted jar with its cache when prepared for this
 #                                        jar and java, else the packaged jar (always, on the PATH's
 #                                        java, with --jar-alone)
 SERVICE=cds
@@ -80,6 +80,10 @@ made_for() {
   printf '%s %s %s\n' "$(stat -c '%s %.9Y' "$1")" "$2" "$(stat -c '%.9Y' "$2")"
 }
 
+# The app's heap, at every start and at the training: fixed. G1 keeps a heap that may grow as small
+# as its GC-time goal (about 8% of the time in GC) allows, and on two cores that share was the
+# stages' (README, Benchmarks: "A fixed heap").
+HEAP_FLAGS=(-Xms768m -Xmx768m)
 # The flags that write a cache (train) or use it (start). -XX:AOTCacheOutput makes the JVM assemble
 # the cache in a second process once the training exits. jdk.jfr is in the cache's module graph:
 # -XX:StartFlightRecording adds it, and a start whose modules differ from the training's cannot use
@@ -121,7 +125,7 @@ prepare() {
   if SERVER_PORT=0 OUTBOX_RELAY_ENABLED=false TRANSFORMER_ENABLED=false SINK_MODE=off \
       SPRING_FLYWAY_ENABLED=false CLICKHOUSE_INIT_SCHEMA=false MYSQL_HOST=127.0.0.1 MYSQL_PORT=1 \
       CLICKHOUSE_HOST=127.0.0.1 CLICKHOUSE_HTTP_PORT=1 KAFKA_BROKERS=127.0.0.1:1 \
-      timeout --foreground -k 15 180 "$java" -Xmx768m $(cache_flags train "$cache") \
+      timeout --foreground -k 15 180 "$java" "${HEAP_FLAGS[@]}" $(cache_flags train "$cache") \
       -Dspring.context.exit=onRefresh -jar "$app" >"$DIR/training.log" 2>&1 && [ -s "$cache" ]; then
     echo "$target ok" >"$STAMP"
     say "ready in $((SECONDS - started)) s: $cache"
@@ -137,12 +141,13 @@ launch() {
   jar=$(packaged)
   if [ "${1:-}" = --jar-alone ]; then
     path_java
-    printf '%s\n' -jar "$jar"
+    printf '%s\n' "${HEAP_FLAGS[@]}" -jar "$jar"
     return
   fi
   java=$(app_java)
   cache=$(cache_file "$java")
   echo "$java"
+  printf '%s\n' "${HEAP_FLAGS[@]}"
   if [ -s "$cache" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(made_for "$jar" "$java") ok" ]; then
     cache_flags start "$cache"
     printf '%s\n' -jar "$DIR/$(basename "$jar")"

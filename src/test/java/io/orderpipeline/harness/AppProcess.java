@@ -62,8 +62,7 @@ public final class AppProcess {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         List<String> launch = launch(!classArchive);
-        // The heap as scripts/local/app.sh gives it: fixed (README, Benchmarks: "A fixed heap").
-        List<String> command = new ArrayList<>(List.of(launch.get(0), "-Xms768m", "-Xmx768m"));
+        List<String> command = new ArrayList<>(List.of(launch.get(0)));
         String jfr = System.getenv("BENCH_JFR");
         if (jfr != null && !jfr.isBlank() && !jfr.equals("0")) {
             // JFR keeps 64 frames by default; a request's stack (Tomcat, filters, Spring MVC, the route,
