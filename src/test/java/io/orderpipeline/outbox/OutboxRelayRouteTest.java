@@ -366,6 +366,10 @@ class OutboxRelayRouteTest {
 
         assertThat(claim.getReceivedCounter()).isEqualTo(2);
         assertThat(kafka.getReceivedCounter()).isEqualTo(2);
+        // camel-sql converts a body to a Map for every parameter it looks up; a list of records costs a
+        // search of every type converter. The second claim would otherwise get the first batch's records.
+        assertThat(claim.getReceivedExchanges()).extracting(e -> e.getIn().getBody()).containsOnlyNulls();
+        assertThat(markPublished.getReceivedExchanges()).extracting(e -> e.getIn().getBody()).containsOnlyNulls();
 
         MockEndpoint.resetMocks(context);
         claims(List.of());
