@@ -22,9 +22,9 @@
 #
 # Usage: cds.sh prepare                  extract and train unless target/app was made from this jar and java
 #        cds.sh launch [--jar-alone]     the command that starts the app, one word per line: the java,
-#                                        its heap, then the extracted jar with its cache when prepared for this
-#                                        jar and java, else the packaged jar (always, on the PATH's
-#                                        java, with --jar-alone)
+#                                        its heap, then the extracted jar with its cache when
+#                                        prepared for this jar and java, else the packaged jar
+#                                        (always, on the PATH's java, with --jar-alone)
 SERVICE=cds
 source "$(dirname "$0")/lib.sh"
 
