@@ -351,12 +351,9 @@ public final class Bench {
         List<String> windows = new ArrayList<>();
         double previous = Double.MAX_VALUE;
         for (int w = 1; w <= 6; w++) {
-            StageCpu before = StageCpu.of(app.pid());
-            Map<String, Object> load = runLoad(app, e2eRate, 20);
-            awaitPipelineIdle();
-            long ok = Math.max(1, ((Number) load.get("ok")).longValue());
-            double jit = before.until(StageCpu.of(app.pid())).get("jit") * 1000 / ok;
-            windows.add(String.format(Locale.ROOT, "%.0f µs (%s refused)", jit, load.get("refusedWithRetryAfter")));
+            Drained window = loadUntilDrained(app, 20);
+            double jit = window.cpuPerRequest().get("jit");
+            windows.add(String.format(Locale.ROOT, "%.0f µs (%s refused)", jit, window.load().get("refusedWithRetryAfter")));
             if (w >= 2 && jit >= 0.8 * previous) {
                 break;
             }
@@ -382,20 +379,9 @@ public final class Bench {
         Thread backlogSampler = sampler("e2e-backlog", done, samplerFailure, () -> backlog.add(new LatencyChart.Backlog(
                 (System.currentTimeMillis() - t0) / 1000.0, services.pendingOutboxRows(),
                 services.lag(Services.TRANSFORMER_GROUP, "order.events"), services.lag(Services.SINK_GROUP, "analytics.orders"))), 1000);
-        Map<String, Object> load;
-        long loadEnd;
-        long drained;
-        Map<String, Double> cpuPerRequest = new LinkedHashMap<>();
+        Drained run;
         try {
-            StageCpu cpuBefore = StageCpu.of(app.pid());
-            load = runLoad(app, e2eRate, e2eSeconds);
-            loadEnd = System.currentTimeMillis();
-            awaitPipelineIdle();
-            drained = System.currentTimeMillis();
-            // Until the last event is in ClickHouse: every stage's work for these requests is inside.
-            Map<String, Double> cpuMs = cpuBefore.until(StageCpu.of(app.pid()));
-            long requests = ((Number) load.get("ok")).longValue();
-            cpuMs.forEach((stage, ms) -> cpuPerRequest.put(stage, (double) Math.round(requests == 0 ? 0 : ms * 1000 / requests)));
+            run = loadUntilDrained(app, e2eSeconds);
         } finally {
             done.countDown();
             viewSampler.join();
@@ -405,7 +391,7 @@ public final class Bench {
             throw samplerFailure.get();
         }
 
-        String window = "event_time_ms >= " + t0 + " AND event_time_ms < " + drained;
+        String window = "event_time_ms >= " + t0 + " AND event_time_ms < " + run.drained();
         String[] all = services.clickHouse.query("SELECT count(), quantilesExact(0.5, 0.95, 0.99)(toInt64(ingested_ms) - toInt64(event_time_ms)) "
                 + "FROM analytics.orders_analytics WHERE " + window).trim().split("\t");
         double[] q = Arrays.stream(all[1].replaceAll("[\\[\\]]", "").split(",")).mapToDouble(Double::parseDouble).toArray();
@@ -444,9 +430,9 @@ public final class Bench {
 
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("run", n);
-        r.put("achievedRate", load.get("achievedRate"));
-        r.put("httpP99Ms", load.get("latencyMsP99"));
-        r.put("httpErrors", load.get("errors"));
+        r.put("achievedRate", run.load().get("achievedRate"));
+        r.put("httpP99Ms", run.load().get("latencyMsP99"));
+        r.put("httpErrors", run.load().get("errors"));
         r.put("rows", Long.parseLong(all[0]));
         r.put("rowP50Ms", q[0]);
         r.put("rowP95Ms", q[1]);
@@ -457,14 +443,14 @@ public final class Bench {
         r.put("viewSampleGapMsP99", Stats.percentile(g, 99));
         r.put("viewSampleGapMsMax", g.length == 0 ? 0 : g[g.length - 1]);
         r.put("maxBacklog", backlog.stream().mapToLong(b -> b.outbox() + b.transformerLag() + b.sinkLag()).max().orElse(0));
-        r.put("drainSecondsAfterLoad", Stats.round((drained - loadEnd) / 1000.0));
-        r.put("cpuMicrosPerRequest", cpuPerRequest);
+        r.put("drainSecondsAfterLoad", Stats.round((run.drained() - run.loadEnd()) / 1000.0));
+        r.put("cpuMicrosPerRequest", run.cpuPerRequest());
         r.put("perSecond", perSecond);
         r.put("backlog", backlog);
         out.printf(Locale.ROOT, "  run #%d: %s rows, row p50/p95/p99 %.0f/%.0f/%.0f ms, views p50/p99 %.0f/%.0f ms (sampled every %.0f ms at p99, %s at most), max backlog %s%n",
                 n, all[0], q[0], q[1], q[2], r.get("viewP50Ms"), r.get("viewP99Ms"), r.get("viewSampleGapMsP99"), r.get("viewSampleGapMsMax"),
                 r.get("maxBacklog"));
-        out.printf(Locale.ROOT, "          app CPU µs per request: %s%n", cpuPerRequest);
+        out.printf(Locale.ROOT, "          app CPU µs per request: %s%n", run.cpuPerRequest());
         if (chart) {
             LatencyChart.draw(OUT.resolve("e2e-latency.png"), String.format(Locale.ROOT,
                     "End to end at %d requests/s (run %d): commit to orders_analytics", e2eRate, n), perSecond, backlog);
@@ -539,6 +525,24 @@ public final class Bench {
     @SuppressWarnings("unchecked")
     private static Map<String, Double> cpuStages(Map<String, Object> run) {
         return (Map<String, Double>) run.get("cpuMicrosPerRequest");
+    }
+
+    /** A load, when it ended, when the pipeline had drained it, and the app's CPU per 2xx request by stage. */
+    private record Drained(Map<String, Object> load, long loadEnd, long drained, Map<String, Double> cpuPerRequest) {
+    }
+
+    /** The full rate for some seconds, measured until the last event is in ClickHouse (every stage's work is inside). */
+    private Drained loadUntilDrained(AppProcess app, int seconds) throws Exception {
+        StageCpu before = StageCpu.of(app.pid());
+        Map<String, Object> load = runLoad(app, e2eRate, seconds);
+        long loadEnd = System.currentTimeMillis();
+        awaitPipelineIdle();
+        long drained = System.currentTimeMillis();
+        long requests = ((Number) load.get("ok")).longValue();
+        Map<String, Double> cpuPerRequest = new LinkedHashMap<>();
+        before.until(StageCpu.of(app.pid())).forEach((stage, ms) ->
+                cpuPerRequest.put(stage, (double) Math.round(requests == 0 ? 0 : ms * 1000 / requests)));
+        return new Drained(load, loadEnd, drained, cpuPerRequest);
     }
 
     private interface Sample {
