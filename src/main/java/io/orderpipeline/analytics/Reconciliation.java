@@ -3,6 +3,7 @@ package io.orderpipeline.analytics;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,16 +73,25 @@ public class Reconciliation {
     }
 
     public Report run() {
-        Instant at = watermark.get();
+        Instant at = asOf();
         List<Line> lines = compare(at);
         Set<String> differing = keys(lines);
         for (int i = 1; i < ATTEMPTS && !differing.isEmpty(); i++) {
             sleep();
-            at = watermark.get();
+            at = asOf();
             lines = compare(at);
             differing.retainAll(keys(lines));
         }
         return new Report(differing.isEmpty(), at, lines, differing);
+    }
+
+    /**
+     * The watermark down to its millisecond: MySQL keeps microseconds and ClickHouse's event_time_ms
+     * milliseconds, so an order created between the start of the watermark's millisecond and the
+     * watermark would count on MySQL's side and be taken off ClickHouse's as "since".
+     */
+    private Instant asOf() {
+        return watermark.get().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static Set<String> keys(List<Line> lines) {
