@@ -18,6 +18,9 @@ import java.util.function.Supplier;
 import io.orderpipeline.platform.SqlTime;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * MySQL beside ClickHouse, as of a moment both have passed (the pipeline's watermark): orders and
@@ -65,11 +68,15 @@ public class Reconciliation {
     private final JdbcTemplate mysql;
     private final JdbcTemplate clickhouse;
     private final Supplier<Instant> watermark;
+    private final TransactionTemplate snapshot;
 
     public Reconciliation(JdbcTemplate mysql, JdbcTemplate clickhouse, Supplier<Instant> watermark) {
         this.mysql = mysql;
         this.clickhouse = clickhouse;
         this.watermark = watermark;
+        this.snapshot = new TransactionTemplate(new DataSourceTransactionManager(Objects.requireNonNull(mysql.getDataSource())));
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
     }
 
     public Report run() {
@@ -103,39 +110,43 @@ public class Reconciliation {
     List<Line> compare(Instant at) {
         String w = SqlTime.param(at);
         long ms = at.toEpochMilli();
+        // One snapshot for all of MySQL's reads: an order changed between two of them would count twice.
+        Map<String, Map<String, Figure>> mine = snapshot.execute(tx -> Map.of(
+                "day", mysqlSales("%Y-%m-%d", w), "hour", mysqlSales("%Y-%m-%d %H:00:00", w), "status", mysqlStatuses(w)));
         List<Line> lines = new ArrayList<>();
-        lines.addAll(sales("day", "%Y-%m-%d", "toString(order_date)", "daily_sales_mv", "toString(toDate(created))", w, ms));
-        lines.addAll(sales("hour", "%Y-%m-%d %H:00:00", "formatDateTime(order_hour, '%Y-%m-%d %H:00:00')", "hourly_sales_mv",
-                "formatDateTime(toStartOfHour(created), '%Y-%m-%d %H:00:00')", w, ms));
-        lines.addAll(statuses(w, ms));
+        lines.addAll(lines("day", mine.get("day"), clickhouseSales("toString(order_date)", "daily_sales_mv",
+                "toString(toDate(created))", ms), true));
+        lines.addAll(lines("hour", mine.get("hour"), clickhouseSales("formatDateTime(order_hour, '%Y-%m-%d %H:00:00')",
+                "hourly_sales_mv", "formatDateTime(toStartOfHour(created), '%Y-%m-%d %H:00:00')", ms), true));
+        lines.addAll(lines("status", mine.get("status"), clickhouseStatuses(ms), false));
         return lines;
     }
 
-    /** Orders and revenue per day or hour of creation. */
-    private List<Line> sales(String kind, String mysqlFormat, String viewKey, String view, String eventKey, String w, long ms) {
-        Map<String, Figure> mine = new TreeMap<>();
-        mysql.query("SELECT DATE_FORMAT(created_at, '" + mysqlFormat + "'), COUNT(*), SUM(total_amount) FROM orders "
-                + "WHERE created_at < ? GROUP BY 1", rs -> {
-                    mine.put(rs.getString(1), new Figure(rs.getLong(2), rs.getBigDecimal(3)));
-                }, w);
-        Map<String, Figure> theirs = figures("SELECT " + viewKey + ", sum(order_count), toString(sum(total_revenue)) FROM analytics."
-                + view + " GROUP BY " + viewKey);
-        Map<String, Figure> since = figures("SELECT " + eventKey + ", count(), toString(sum(amount)) FROM (" + since(ms)
-                + ") WHERE type = 'OrderCreated' GROUP BY " + eventKey);
-        since.forEach((k, f) -> theirs.merge(k, f.negate(), Figure::plus));
+    private static List<Line> lines(String kind, Map<String, Figure> mine, Map<String, Figure> theirs, boolean revenue) {
         List<Line> lines = new ArrayList<>();
         for (String key : union(mine, theirs)) {
             Figure m = mine.getOrDefault(key, Figure.ZERO);
             Figure c = theirs.getOrDefault(key, Figure.ZERO);
             if (m.orders() != 0 || c.orders() != 0 || c.revenue().signum() != 0) {
-                lines.add(new Line(kind, key, m.orders(), c.orders(), m.revenue(), c.revenue()));
+                lines.add(revenue ? new Line(kind, key, m.orders(), c.orders(), m.revenue(), c.revenue())
+                        : new Line(kind, key, m.orders(), c.orders(), null, null));
             }
         }
         return lines;
     }
 
+    /** Orders and revenue per day or hour of creation. */
+    private Map<String, Figure> mysqlSales(String format, String w) {
+        Map<String, Figure> mine = new TreeMap<>();
+        mysql.query("SELECT DATE_FORMAT(created_at, '" + format + "'), COUNT(*), SUM(total_amount) FROM orders "
+                + "WHERE created_at < ? GROUP BY 1", rs -> {
+                    mine.put(rs.getString(1), new Figure(rs.getLong(2), rs.getBigDecimal(3)));
+                }, w);
+        return mine;
+    }
+
     /** Orders per status per day of creation. */
-    private List<Line> statuses(String w, long ms) {
+    private Map<String, Figure> mysqlStatuses(String w) {
         Map<String, Figure> mine = new TreeMap<>();
         mysql.query("SELECT DATE_FORMAT(created_at, '%Y-%m-%d'), status, COUNT(*) FROM orders WHERE created_at < ? "
                 + "AND updated_at < ? GROUP BY 1, 2", rs -> {
@@ -153,22 +164,27 @@ public class Reconciliation {
                     String then = status == null || status.equals("null") ? rs.getString(3) : status;
                     mine.merge(rs.getString(2) + "/" + then, new Figure(1, BigDecimal.ZERO), Figure::plus);
                 }, w, w);
-        Map<String, Figure> theirs = figures("SELECT concat(toString(order_date), '/', status), sum(order_count), '0' "
-                + "FROM analytics.order_status_mv GROUP BY order_date, status");
-        Map<String, Figure> since = figures("SELECT concat(toString(d), '/', s), sum(delta), '0' FROM ("
-                + "SELECT toDate(created) AS d, st AS s, toInt64(1) AS delta FROM (" + since(ms) + ") "
-                + "UNION ALL SELECT toDate(created) AS d, prev AS s, toInt64(-1) AS delta FROM (" + since(ms)
-                + ") WHERE prev != '') GROUP BY d, s");
-        since.forEach((k, f) -> theirs.merge(k, f.negate(), Figure::plus));
-        List<Line> lines = new ArrayList<>();
-        for (String key : union(mine, theirs)) {
-            long m = mine.getOrDefault(key, Figure.ZERO).orders();
-            long c = theirs.getOrDefault(key, Figure.ZERO).orders();
-            if (m != 0 || c != 0) {
-                lines.add(new Line("status", key, m, c, null, null));
-            }
-        }
-        return lines;
+        return mine;
+    }
+
+    /**
+     * A view's orders and revenue less what the events since added, in one query: each table's parts
+     * are taken when the query starts, so an insert landing meanwhile is in both reads or in neither.
+     */
+    private Map<String, Figure> clickhouseSales(String viewKey, String view, String eventKey, long ms) {
+        return figures("SELECT k, sum(c), toString(sum(r)) FROM (SELECT " + viewKey + " AS k, toInt64(sum(order_count)) AS c, "
+                + "sum(total_revenue) AS r FROM analytics." + view + " GROUP BY k UNION ALL SELECT " + eventKey + " AS k, "
+                + "-toInt64(count()) AS c, -sum(amount) AS r FROM (" + since(ms) + ") WHERE type = 'OrderCreated' GROUP BY k) "
+                + "GROUP BY k");
+    }
+
+    /** Orders per status per day less what the events since added (+1 to a status, -1 to the one before), in one query. */
+    private Map<String, Figure> clickhouseStatuses(long ms) {
+        return figures("SELECT k, sum(c), '0' FROM (SELECT concat(toString(order_date), '/', status) AS k, "
+                + "toInt64(sum(order_count)) AS c FROM analytics.order_status_mv GROUP BY k UNION ALL "
+                + "SELECT concat(toString(toDate(created)), '/', st) AS k, -toInt64(count()) AS c FROM (" + since(ms) + ") GROUP BY k "
+                + "UNION ALL SELECT concat(toString(toDate(created)), '/', prev) AS k, toInt64(count()) AS c FROM (" + since(ms)
+                + ") WHERE prev != '' GROUP BY k) GROUP BY k");
     }
 
     /** The events (each once) since the watermark; event_time bounds the read to the sort key's range. */
