@@ -113,12 +113,11 @@ public class Reconciliation {
         // One snapshot for all of MySQL's reads: an order changed between two of them would count twice.
         Map<String, Map<String, Figure>> mine = snapshot.execute(tx -> Map.of(
                 "day", mysqlSales("%Y-%m-%d", w), "hour", mysqlSales("%Y-%m-%d %H:00:00", w), "status", mysqlStatuses(w)));
+        Map<String, String> clickhouseQueries = clickHouseQueries(ms);
         List<Line> lines = new ArrayList<>();
-        lines.addAll(lines("day", mine.get("day"), clickhouseSales("toString(order_date)", "daily_sales_mv",
-                "toString(toDate(created))", ms), true));
-        lines.addAll(lines("hour", mine.get("hour"), clickhouseSales("formatDateTime(order_hour, '%Y-%m-%d %H:00:00')",
-                "hourly_sales_mv", "formatDateTime(toStartOfHour(created), '%Y-%m-%d %H:00:00')", ms), true));
-        lines.addAll(lines("status", mine.get("status"), clickhouseStatuses(ms), false));
+        for (String kind : List.of("day", "hour", "status")) {
+            lines.addAll(lines(kind, mine.get(kind), figures(clickhouseQueries.get(kind)), !kind.equals("status")));
+        }
         return lines;
     }
 
@@ -168,23 +167,28 @@ public class Reconciliation {
     }
 
     /**
-     * A view's orders and revenue less what the events since added, in one query: each table's parts
-     * are taken when the query starts, so an insert landing meanwhile is in both reads or in neither.
+     * ClickHouse's side as of a moment (epoch ms), per kind (day, hour, status): rows of key, orders,
+     * revenue. Each is one query, a view's figures less what the events since added (a status change
+     * +1 to its status, -1 to the one before): each table's parts are taken when a query starts, so an
+     * insert landing meanwhile is in both reads or in neither.
      */
-    private Map<String, Figure> clickhouseSales(String viewKey, String view, String eventKey, long ms) {
-        return figures("SELECT k, sum(c), toString(sum(r)) FROM (SELECT " + viewKey + " AS k, toInt64(sum(order_count)) AS c, "
-                + "sum(total_revenue) AS r FROM analytics." + view + " GROUP BY k UNION ALL SELECT " + eventKey + " AS k, "
-                + "-toInt64(count()) AS c, -sum(amount) AS r FROM (" + since(ms) + ") WHERE type = 'OrderCreated' GROUP BY k) "
-                + "GROUP BY k");
+    public static Map<String, String> clickHouseQueries(long ms) {
+        return Map.of(
+                "day", sales("toString(order_date)", "daily_sales_mv", "toString(toDate(created))", ms),
+                "hour", sales("formatDateTime(order_hour, '%Y-%m-%d %H:00:00')", "hourly_sales_mv",
+                        "formatDateTime(toStartOfHour(created), '%Y-%m-%d %H:00:00')", ms),
+                "status", "SELECT k, sum(c), '0' FROM (SELECT concat(toString(order_date), '/', status) AS k, "
+                        + "toInt64(sum(order_count)) AS c FROM analytics.order_status_mv GROUP BY k UNION ALL "
+                        + "SELECT concat(toString(toDate(created)), '/', st) AS k, -toInt64(count()) AS c FROM (" + since(ms)
+                        + ") GROUP BY k UNION ALL SELECT concat(toString(toDate(created)), '/', prev) AS k, toInt64(count()) AS c "
+                        + "FROM (" + since(ms) + ") WHERE prev != '' GROUP BY k) GROUP BY k");
     }
 
-    /** Orders per status per day less what the events since added (+1 to a status, -1 to the one before), in one query. */
-    private Map<String, Figure> clickhouseStatuses(long ms) {
-        return figures("SELECT k, sum(c), '0' FROM (SELECT concat(toString(order_date), '/', status) AS k, "
-                + "toInt64(sum(order_count)) AS c FROM analytics.order_status_mv GROUP BY k UNION ALL "
-                + "SELECT concat(toString(toDate(created)), '/', st) AS k, -toInt64(count()) AS c FROM (" + since(ms) + ") GROUP BY k "
-                + "UNION ALL SELECT concat(toString(toDate(created)), '/', prev) AS k, toInt64(count()) AS c FROM (" + since(ms)
-                + ") WHERE prev != '' GROUP BY k) GROUP BY k");
+    private static String sales(String viewKey, String view, String eventKey, long ms) {
+        return "SELECT k, sum(c), toString(sum(r)) FROM (SELECT " + viewKey + " AS k, toInt64(sum(order_count)) AS c, "
+                + "sum(total_revenue) AS r FROM analytics." + view + " GROUP BY k UNION ALL SELECT " + eventKey + " AS k, "
+                + "-toInt64(count()) AS c, -sum(amount) AS r FROM (" + since(ms) + ") WHERE type = 'OrderCreated' GROUP BY k) "
+                + "GROUP BY k";
     }
 
     /** The events (each once) since the watermark; event_time bounds the read to the sort key's range. */
@@ -197,9 +201,8 @@ public class Reconciliation {
     private Map<String, Figure> figures(String sql) {
         Map<String, Figure> out = new TreeMap<>();
         clickhouse.query(sql, rs -> {
-            // sum() of an unsigned count wraps; the sales views' figures are never below zero.
-            out.put(rs.getString(1), new Figure(Long.parseUnsignedLong(rs.getString(2).replace("-", "")) * (rs.getString(2)
-                    .startsWith("-") ? -1 : 1), new BigDecimal(rs.getString(3))));
+            // Counts are toInt64(sum(...)): a correction's -1 in an unsigned column wraps, and comes back signed.
+            out.put(rs.getString(1), new Figure(rs.getLong(2), new BigDecimal(rs.getString(3))));
         });
         return out;
     }

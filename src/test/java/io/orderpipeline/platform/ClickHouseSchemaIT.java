@@ -139,6 +139,40 @@ class ClickHouseSchemaIT {
         }
     }
 
+    @Test
+    void theReconciliationsQueriesTakeTheEventsSinceOffTheViewsOnClickHouse18AndOnCurrentClickHouse() throws Exception {
+        // As of a day ago: today's three orders and two status changes are "since", and come off.
+        long dayAgo = NOW.minusDays(1).toInstant(ZoneOffset.UTC).toEpochMilli();
+        Map<String, String> queries = io.orderpipeline.analytics.Reconciliation.clickHouseQueries(dayAgo);
+        List<String> kinds = List.of("day", "hour", "status");
+        StringBuilder script = new StringBuilder(schema).append('\n');
+        events().forEach(e -> script.append(e).append(";\n"));
+        for (int i = 0; i < kinds.size(); i++) {
+            script.append("SELECT '#query ").append(i).append("';\n").append(inScratchDb(queries.get(kinds.get(i)))).append(";\n");
+        }
+        Map<Integer, List<List<String>>> chdb = sections(Chdb.run(script.toString()));
+
+        String threeDaysAgo = NOW.minusDays(3).toLocalDate().toString();
+        String tenDaysAgo = NOW.minusDays(10).toLocalDate().toString();
+        for (var engine : Map.of("18.16", List.of(rows(queries.get("day")), rows(queries.get("hour")), rows(queries.get("status"))),
+                "chdb", List.of(chdb.get(0), chdb.get(1), chdb.get(2))).entrySet()) {
+            assertThat(nonZero(engine.getValue().get(0))).as("days on " + engine.getKey())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(threeDaysAgo, "1 100.00", tenDaysAgo, "1 7.77"));
+            assertThat(nonZero(engine.getValue().get(1)).values()).as("hours on " + engine.getKey())
+                    .containsExactlyInAnyOrder("1 100.00", "1 7.77");
+            assertThat(nonZero(engine.getValue().get(2))).as("statuses on " + engine.getKey())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(threeDaysAgo + "/SHIPPED", "1 0.00", tenDaysAgo + "/PENDING", "1 0.00"));
+        }
+    }
+
+    /** key → "orders revenue" for the rows whose figures are not zero. */
+    static Map<String, String> nonZero(List<List<String>> rows) {
+        Map<String, String> out = new LinkedHashMap<>();
+        rows.stream().filter(r -> Long.parseLong(r.get(1)) != 0 || new BigDecimal(r.get(2)).signum() != 0)
+                .forEach(r -> out.put(r.get(0), r.get(1) + " " + new BigDecimal(r.get(2)).setScale(2)));
+        return out;
+    }
+
     /** The panels' SQL, in panel order, from the dashboard Grafana provisions. */
     static List<String> grafanaPanels() throws IOException {
         var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
