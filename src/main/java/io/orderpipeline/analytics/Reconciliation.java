@@ -2,6 +2,7 @@ package io.orderpipeline.analytics;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import io.orderpipeline.platform.SqlTime;
@@ -33,8 +35,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <li>ClickHouse: each view's figures less what the events since then added (each event once, by
  * event id, from orders_analytics).
  * </ul>
- * An insert is written to the table a moment before its views; a key that differs is therefore
- * compared again, with a new watermark, and reported only when it differs every time.
+ * An insert is written to the table a moment before its views, one view after the other: ClickHouse
+ * is read while no insert into orders_analytics runs (its process list is read in the same query),
+ * waiting up to {@link #QUIET_WAIT} for such a moment. A key that differs is compared again, with a
+ * new watermark, and reported only when it differs every time.
  */
 public class Reconciliation {
 
@@ -64,6 +68,11 @@ public class Reconciliation {
     }
 
     static final int ATTEMPTS = 3;
+    static final Duration QUIET_WAIT = Duration.ofSeconds(5);
+    /** The key of the row each ClickHouse query adds: inserts into orders_analytics running as it read. */
+    static final String INSERTING = "";
+    /** Last in each query: a table's parts are taken as its read is planned, the process list as it runs. */
+    private static final String INSERTS_RUNNING = "system.processes WHERE lower(query) LIKE 'insert%orders_analytics%'";
 
     private final JdbcTemplate mysql;
     private final JdbcTemplate clickhouse;
@@ -84,7 +93,7 @@ public class Reconciliation {
         List<Line> lines = compare(at);
         Set<String> differing = keys(lines);
         for (int i = 1; i < ATTEMPTS && !differing.isEmpty(); i++) {
-            sleep();
+            sleep(1000);
             at = asOf();
             lines = compare(at);
             differing.retainAll(keys(lines));
@@ -116,9 +125,26 @@ public class Reconciliation {
         Map<String, String> clickhouseQueries = clickHouseQueries(ms);
         List<Line> lines = new ArrayList<>();
         for (String kind : List.of("day", "hour", "status")) {
-            lines.addAll(lines(kind, mine.get(kind), figures(clickhouseQueries.get(kind)), !kind.equals("status")));
+            lines.addAll(lines(kind, mine.get(kind), quietRead(clickhouseQueries.get(kind)), !kind.equals("status")));
         }
         return lines;
+    }
+
+    /**
+     * ClickHouse's figures read while no insert into orders_analytics runs: one that runs may have
+     * written the table and not yet every view, and its events would come off a view that lacks them.
+     * After QUIET_WAIT without such a moment (inserts back to back), the last read.
+     */
+    private Map<String, Figure> quietRead(String sql) {
+        long until = System.nanoTime() + QUIET_WAIT.toNanos();
+        while (true) {
+            Map<String, Figure> figures = figures(sql);
+            Figure inserting = figures.remove(INSERTING);
+            if (inserting == null || inserting.orders() == 0 || System.nanoTime() > until) {
+                return figures;
+            }
+            sleep(ThreadLocalRandom.current().nextLong(10, 50));
+        }
     }
 
     private static List<Line> lines(String kind, Map<String, Figure> mine, Map<String, Figure> theirs, boolean revenue) {
@@ -170,7 +196,8 @@ public class Reconciliation {
      * ClickHouse's side as of a moment (epoch ms), per kind (day, hour, status): rows of key, orders,
      * revenue. Each is one query, a view's figures less what the events since added (a status change
      * +1 to its status, -1 to the one before): each table's parts are taken when a query starts, so an
-     * insert landing meanwhile is in both reads or in neither.
+     * insert that lands meanwhile is in both reads or in neither. A row keyed {@link #INSERTING}
+     * counts the inserts into orders_analytics running as it read (see quietRead).
      */
     public static Map<String, String> clickHouseQueries(long ms) {
         return Map.of(
@@ -181,14 +208,16 @@ public class Reconciliation {
                         + "toInt64(sum(order_count)) AS c FROM analytics.order_status_mv GROUP BY k UNION ALL "
                         + "SELECT concat(toString(toDate(created)), '/', st) AS k, -toInt64(count()) AS c FROM (" + since(ms)
                         + ") GROUP BY k UNION ALL SELECT concat(toString(toDate(created)), '/', prev) AS k, toInt64(count()) AS c "
-                        + "FROM (" + since(ms) + ") WHERE prev != '' GROUP BY k) GROUP BY k");
+                        + "FROM (" + since(ms) + ") WHERE prev != '' GROUP BY k UNION ALL SELECT '" + INSERTING + "' AS k, "
+                        + "toInt64(count()) AS c FROM " + INSERTS_RUNNING + ") GROUP BY k");
     }
 
     private static String sales(String viewKey, String view, String eventKey, long ms) {
         return "SELECT k, sum(c), toString(sum(r)) FROM (SELECT " + viewKey + " AS k, toInt64(sum(order_count)) AS c, "
                 + "sum(total_revenue) AS r FROM analytics." + view + " GROUP BY k UNION ALL SELECT " + eventKey + " AS k, "
-                + "-toInt64(count()) AS c, -sum(amount) AS r FROM (" + since(ms) + ") WHERE type = 'OrderCreated' GROUP BY k) "
-                + "GROUP BY k";
+                + "-toInt64(count()) AS c, -sum(amount) AS r FROM (" + since(ms) + ") WHERE type = 'OrderCreated' GROUP BY k "
+                + "UNION ALL SELECT '" + INSERTING + "' AS k, toInt64(count()) AS c, toDecimal128(0, 2) AS r FROM " + INSERTS_RUNNING
+                + ") GROUP BY k";
     }
 
     /** The events (each once) since the watermark; event_time bounds the read to the sort key's range. */
@@ -236,9 +265,9 @@ public class Reconciliation {
         return keys;
     }
 
-    private static void sleep() {
+    private static void sleep(long ms) {
         try {
-            Thread.sleep(1000);
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
