@@ -39,10 +39,14 @@ public class ReconciliationRoutes extends RouteBuilder {
                 .onException(Exception.class).handled(true)
                     .log(LoggingLevel.WARN, "${routeId} failed: ${exception.message}").end()
                 .process(e -> {
+                    long started = System.nanoTime();
                     Reconciliation.Report report = run();
-                    if (!report.exact()) {
-                        log.warn("Reconciliation at {}: {} key(s) differ\n{}", report.watermark(), report.differences().size(),
-                                Reconciliation.table(report));
+                    long ms = (System.nanoTime() - started) / 1_000_000;
+                    if (report.exact()) {
+                        log.info("Reconciliation at {}: exact ({} ms)", report.watermark(), ms);
+                    } else {
+                        log.warn("Reconciliation at {}: {} key(s) differ ({} ms)\n{}", report.watermark(),
+                                report.differences().size(), ms, Reconciliation.table(report));
                     }
                 });
     }
