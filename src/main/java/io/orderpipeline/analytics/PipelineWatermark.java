@@ -85,8 +85,9 @@ public class PipelineWatermark implements AutoCloseable {
             for (TopicPartition p : partitions) {
                 OffsetAndMetadata at = committed.get(p);
                 long position = at == null ? 0 : at.offset();
-                if (position < stable.get(p).offset()) {
-                    w = min(w, timeAt(p, position, stable.get(p).offset()));
+                long last = stable.get(p).offset();
+                if (position < last) {
+                    w = min(w, timeAt(p, position, last));
                 }
             }
             return w;

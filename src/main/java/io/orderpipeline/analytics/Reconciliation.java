@@ -132,9 +132,11 @@ public class Reconciliation {
         // One snapshot for all of MySQL's reads: an order changed between two of them would count twice.
         Map<String, Map<String, Figure>> mine = snapshot.execute(tx -> Map.of(
                 "day", mysqlSales("%Y-%m-%d", w), "hour", mysqlSales("%Y-%m-%d %H:00:00", w), "status", mysqlStatuses(w)));
+        Map<String, String> watching = clickHouseQueries(ms, INSERTS_RUNNING);
+        Map<String, String> plain = clickHouseQueries(ms, NO_PROCESS_LIST);
         List<Line> lines = new ArrayList<>();
         for (String kind : List.of("day", "hour", "status")) {
-            lines.addAll(lines(kind, mine.get(kind), quietRead(kind, ms), !kind.equals("status")));
+            lines.addAll(lines(kind, mine.get(kind), quietRead(watching.get(kind), plain.get(kind))));
         }
         return lines;
     }
@@ -146,10 +148,10 @@ public class Reconciliation {
      * list cannot be read, every read counts as quiet, and a difference it makes is left to run()'s
      * second and third comparison.
      */
-    private Map<String, Figure> quietRead(String kind, long ms) {
+    private Map<String, Figure> quietRead(String watching, String plain) {
         long until = System.nanoTime() + QUIET_WAIT.toNanos();
         while (true) {
-            Map<String, Figure> figures = readWatchingInserts(kind, ms);
+            Map<String, Figure> figures = readWatchingInserts(watching, plain);
             Figure inserting = figures.remove(INSERTING);
             if (inserting == null || inserting.orders() == 0 || System.nanoTime() > until
                     || Thread.currentThread().isInterrupted()) {
@@ -159,16 +161,16 @@ public class Reconciliation {
         }
     }
 
-    private Map<String, Figure> readWatchingInserts(String kind, long ms) {
+    private Map<String, Figure> readWatchingInserts(String watching, String plain) {
         if (processListReadable) {
             try {
-                return figures(clickHouseQueries(ms, INSERTS_RUNNING).get(kind));
+                return figures(watching);
             } catch (DataAccessException e) {
                 String why = String.valueOf(e.getMostSpecificCause().getMessage());
                 if (!why.contains("ACCESS_DENIED") && !why.contains("privileges") && !why.contains("system.processes")) {
                     throw e;
                 }
-                Map<String, Figure> figures = figures(clickHouseQueries(ms, NO_PROCESS_LIST).get(kind));
+                Map<String, Figure> figures = figures(plain);
                 processListReadable = false; // the plain read works: the process list was what failed
                 log.warn("ClickHouse refuses system.processes to this user ({}): the reconciliation cannot wait for "
                         + "running inserts, and leaves a read between an insert's table and its views to its second "
@@ -177,10 +179,12 @@ public class Reconciliation {
                 return figures;
             }
         }
-        return figures(clickHouseQueries(ms, NO_PROCESS_LIST).get(kind));
+        return figures(plain);
     }
 
-    private static List<Line> lines(String kind, Map<String, Figure> mine, Map<String, Figure> theirs, boolean revenue) {
+    /** The status view counts orders only: its lines carry no revenue. */
+    private static List<Line> lines(String kind, Map<String, Figure> mine, Map<String, Figure> theirs) {
+        boolean revenue = !kind.equals("status");
         List<Line> lines = new ArrayList<>();
         for (String key : union(mine, theirs)) {
             Figure m = mine.getOrDefault(key, Figure.ZERO);

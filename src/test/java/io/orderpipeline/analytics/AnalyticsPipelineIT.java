@@ -9,8 +9,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.orderpipeline.PipelineTest;
 import io.orderpipeline.platform.LocalStack;
+import io.orderpipeline.platform.SqlTime;
 import io.orderpipeline.platform.ClickHouseHttp;
 
 import org.apache.camel.CamelContext;
@@ -438,9 +439,7 @@ class AnalyticsPipelineIT {
         awaitExact();
         String id = create("watermark-edge", "12.34");
         awaitInClickHouse(id, 1);
-        Instant created = mysql.queryForObject("SELECT created_at FROM orders WHERE id = ?", LocalDateTime.class, id)
-                .toInstant(ZoneOffset.UTC);
-        Instant justAfter = created.plus(1, ChronoUnit.MICROS);
+        Instant justAfter = createdAt(id).plus(1, ChronoUnit.MICROS);
 
         Reconciliation.Report report = new Reconciliation(mysql, clickhouse, () -> justAfter).run();
 
@@ -458,7 +457,7 @@ class AnalyticsPipelineIT {
         List<CompletableFuture<Void>> clients = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             clients.add(CompletableFuture.runAsync(() -> {
-                java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>();
+                ArrayDeque<String> pending = new ArrayDeque<>();
                 while (!stop.get()) {
                     pending.add(create("live", "10.50"));
                     if (pending.size() > 40) {
@@ -505,9 +504,7 @@ class AnalyticsPipelineIT {
 
             // One read (run() would compare again a second later), as of the order's creation: the
             // order is not yet counted in MySQL, and its event comes off ClickHouse's side.
-            Instant created = mysql.queryForObject("SELECT created_at FROM orders WHERE id = ?", LocalDateTime.class, id)
-                    .toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
-            List<Reconciliation.Line> lines = reconciliation.compare(created);
+            List<Reconciliation.Line> lines = reconciliation.compare(createdAt(id).truncatedTo(ChronoUnit.MILLIS));
 
             assertThat(lines).filteredOn(l -> !l.matches()).isEmpty();
         } finally {
@@ -544,6 +541,10 @@ class AnalyticsPipelineIT {
     }
 
     // ---- helpers ----
+
+    Instant createdAt(String orderId) {
+        return SqlTime.read(mysql.queryForObject("SELECT created_at FROM orders WHERE id = ?", LocalDateTime.class, orderId));
+    }
 
     void awaitInClickHouse(String orderId, long events) {
         await().atMost(DEADLINE).until(() -> clickhouse.queryForObject(

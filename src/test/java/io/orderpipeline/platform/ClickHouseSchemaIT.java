@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.orderpipeline.analytics.Reconciliation;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,7 +145,7 @@ class ClickHouseSchemaIT {
     void theReconciliationsQueriesTakeTheEventsSinceOffTheViewsOnClickHouse18AndOnCurrentClickHouse() throws Exception {
         // As of a day ago: today's three orders and two status changes are "since", and come off.
         long dayAgo = NOW.minusDays(1).toInstant(ZoneOffset.UTC).toEpochMilli();
-        Map<String, String> queries = io.orderpipeline.analytics.Reconciliation.clickHouseQueries(dayAgo);
+        Map<String, String> queries = Reconciliation.clickHouseQueries(dayAgo);
         List<String> kinds = List.of("day", "hour", "status");
         StringBuilder script = new StringBuilder(schema).append('\n');
         events().forEach(e -> script.append(e).append(";\n"));
