@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -107,6 +108,30 @@ class AlertRulesIT {
             }
             softly.assertAll();
         });
+    }
+
+    /**
+     * Grafana's copies of the alerts are PromQL that only a running Grafana would parse: promtool
+     * checks them here, each as a recording rule of a scratch rules file (alerts-check checks the
+     * Prometheus rules themselves).
+     */
+    @Test
+    void everyGrafanaAlertQueryIsPromQLThatPromtoolAccepts() throws Exception {
+        List<Query> grafanaAlerts = grafanaAlertQueries();
+        List<Map<String, String>> rules = new ArrayList<>();
+        for (int i = 0; i < grafanaAlerts.size(); i++) {
+            rules.add(Map.of("record", "grafana:alert_query:" + i, "expr", grafanaAlerts.get(i).expr()));
+        }
+        Path file = LocalStack.projectFile("target").resolve("grafana-alert-queries.rules.yml");
+        YAML.writeValue(file.toFile(), Map.of("groups", List.of(Map.of("name", "grafana-alert-queries", "rules", rules))));
+
+        Process promtool = new ProcessBuilder(LocalStack.projectFile("scripts/prometheus/promtool.sh").toString(),
+                "check", "rules", file.toString()).redirectErrorStream(true).start();
+        String output = new String(promtool.getInputStream().readAllBytes());
+        assertThat(promtool.waitFor(2, TimeUnit.MINUTES)).as("promtool finished").isTrue();
+
+        assertThat(promtool.exitValue()).as("promtool check rules on Grafana's alert queries:%n%s", output).isZero();
+        assertThat(output).contains("SUCCESS: " + grafanaAlerts.size() + " rules found");
     }
 
     @Test
