@@ -338,6 +338,12 @@ public final class Bench {
             row("e2e", "CPU µs/request " + stage, v, null, stage.equals("total") ? "500 µs" : "");
         }
         r.put("cpuMicrosPerRequest", cpu);
+        Map<String, Double> harness = Stats.spread(runs.stream().map(m -> ((Number) m.get("harnessCpuMicrosPerRequest")).doubleValue()).toList());
+        row("e2e", "CPU µs/request bench harness", harness, null, "");
+        r.put("harnessCpuMicrosPerRequest", harness);
+        Map<String, Double> refused = Stats.spread(runs.stream().map(m -> ((Number) m.get("httpErrors")).doubleValue()).toList());
+        row("e2e", "requests not 2xx", refused, null, "0");
+        r.put("httpErrors", refused);
     }
 
     /**
@@ -445,12 +451,14 @@ public final class Bench {
         r.put("maxBacklog", backlog.stream().mapToLong(b -> b.outbox() + b.transformerLag() + b.sinkLag()).max().orElse(0));
         r.put("drainSecondsAfterLoad", Stats.round((run.drained() - run.loadEnd()) / 1000.0));
         r.put("cpuMicrosPerRequest", run.cpuPerRequest());
+        r.put("harnessCpuMicrosPerRequest", run.harnessCpuPerRequest());
         r.put("perSecond", perSecond);
         r.put("backlog", backlog);
         out.printf(Locale.ROOT, "  run #%d: %s rows, row p50/p95/p99 %.0f/%.0f/%.0f ms, views p50/p99 %.0f/%.0f ms (sampled every %.0f ms at p99, %s at most), max backlog %s%n",
                 n, all[0], q[0], q[1], q[2], r.get("viewP50Ms"), r.get("viewP99Ms"), r.get("viewSampleGapMsP99"), r.get("viewSampleGapMsMax"),
                 r.get("maxBacklog"));
-        out.printf(Locale.ROOT, "          app CPU µs per request: %s%n", run.cpuPerRequest());
+        out.printf(Locale.ROOT, "          app CPU µs per request: %s; this harness's (load generator, samplers): %.0f%n",
+                run.cpuPerRequest(), run.harnessCpuPerRequest());
         if (chart) {
             LatencyChart.draw(OUT.resolve("e2e-latency.png"), String.format(Locale.ROOT,
                     "End to end at %d requests/s (run %d): commit to orders_analytics", e2eRate, n), perSecond, backlog);
@@ -527,13 +535,18 @@ public final class Bench {
         return (Map<String, Double>) run.get("cpuMicrosPerRequest");
     }
 
-    /** A load, when it ended, when the pipeline had drained it, and the app's CPU per 2xx request by stage. */
-    private record Drained(Map<String, Object> load, long loadEnd, long drained, Map<String, Double> cpuPerRequest) {
+    /**
+     * A load, when it ended, when the pipeline had drained it, the app's CPU per 2xx request by stage,
+     * and this harness's own (the load generator and the samplers), which shares the cores with it.
+     */
+    private record Drained(Map<String, Object> load, long loadEnd, long drained, Map<String, Double> cpuPerRequest,
+                           double harnessCpuPerRequest) {
     }
 
     /** The full rate for some seconds, measured until the last event is in ClickHouse (every stage's work is inside). */
     private Drained loadUntilDrained(AppProcess app, int seconds) throws Exception {
         StageCpu before = StageCpu.of(app.pid());
+        long harnessBefore = harnessCpuNanos();
         Map<String, Object> load = runLoad(app, e2eRate, seconds);
         long loadEnd = System.currentTimeMillis();
         awaitPipelineIdle();
@@ -542,7 +555,13 @@ public final class Bench {
         Map<String, Double> cpuPerRequest = new LinkedHashMap<>();
         before.until(StageCpu.of(app.pid())).forEach((stage, ms) ->
                 cpuPerRequest.put(stage, (double) Math.round(requests == 0 ? 0 : ms * 1000 / requests)));
-        return new Drained(load, loadEnd, drained, cpuPerRequest);
+        double harness = requests == 0 ? 0 : Math.round((harnessCpuNanos() - harnessBefore) / 1000.0 / requests);
+        return new Drained(load, loadEnd, drained, cpuPerRequest, harness);
+    }
+
+    private static long harnessCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private interface Sample {
