@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -20,8 +21,16 @@ import java.util.Locale;
  * HttpURLConnection (its URL handling, header maps and keep-alive cache per request) the bench's
  * own process took about half a core, and java.net.http.HttpClient more (make bench). Not a
  * general client: no TLS, redirects, proxies or 100-continue; the bodies are small JSON.
+ *
+ * <p>A request is never sent twice: a failed one is an error for the caller to count (a retry
+ * could store an order twice, the first never acknowledged). So that an idle connection the
+ * server has since closed is not what fails, one idle for {@link #IDLE_LIMIT} is replaced before
+ * use, as HttpURLConnection's keep-alive cache does (5 s); Tomcat keeps idle connections for
+ * longer, and says "Connection: close" when it closes one itself.
  */
 final class KeepAliveHttp implements AutoCloseable {
+
+    static final Duration IDLE_LIMIT = Duration.ofSeconds(4);
 
     private final String host;
     private final int port;
@@ -30,12 +39,20 @@ final class KeepAliveHttp implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
     private final byte[] line = new byte[8192];
-    private boolean answerStarted;
+    private final long idleLimitNanos;
+    private final int readTimeoutMillis;
+    private long lastUsed;
 
     KeepAliveHttp(URI base) {
+        this(base, IDLE_LIMIT, Duration.ofSeconds(10));
+    }
+
+    KeepAliveHttp(URI base, Duration idleLimit, Duration readTimeout) {
         this.host = base.getHost();
         this.port = base.getPort() == -1 ? 80 : base.getPort();
         this.hostHeader = host + ":" + port;
+        this.idleLimitNanos = idleLimit.toNanos();
+        this.readTimeoutMillis = (int) readTimeout.toMillis();
     }
 
     boolean serves(URI uri) {
@@ -43,34 +60,29 @@ final class KeepAliveHttp implements AutoCloseable {
     }
 
     /**
-     * Sends a request and reads its answer. A connection the server closed while it sat idle fails
-     * on the write or before the first byte of an answer: the request is then sent once more on a new
-     * connection, as HttpURLConnection does (sun.net.http.retryPost). A failure on a new connection,
-     * or after part of an answer, is thrown.
+     * Sends a request and reads its answer, on this connection or, when it has none or sat idle for
+     * too long, a new one. Any failure closes the connection and is thrown: a malformed answer as an
+     * IOException too, so that the caller counts it and the next request starts clean.
      */
     LoadGenerator.Response exchange(String method, URI uri, byte[] body, String contentType) throws IOException {
-        byte[] request = request(method, uri, body, contentType);
-        if (socket != null) {
-            answerStarted = false;
-            try {
-                out.write(request);
-                out.flush();
-                return read();
-            } catch (IOException e) {
-                close();
-                if (answerStarted) {
-                    throw e;
-                }
-            }
+        if (socket != null && System.nanoTime() - lastUsed > idleLimitNanos) {
+            close();
         }
-        connect();
+        if (socket == null) {
+            connect();
+        }
         try {
-            out.write(request);
+            out.write(request(method, uri, body, contentType));
             out.flush();
-            return read();
+            LoadGenerator.Response response = read(method);
+            lastUsed = System.nanoTime();
+            return response;
         } catch (IOException e) {
             close();
             throw e;
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("malformed answer: " + e, e);
         }
     }
 
@@ -79,7 +91,7 @@ final class KeepAliveHttp implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port), 5000);
-            s.setSoTimeout(10000);
+            s.setSoTimeout(readTimeoutMillis);
             in = new BufferedInputStream(s.getInputStream(), 8192);
             out = new BufferedOutputStream(s.getOutputStream(), 8192);
             socket = s;
@@ -106,13 +118,23 @@ final class KeepAliveHttp implements AutoCloseable {
         return all;
     }
 
-    private LoadGenerator.Response read() throws IOException {
-        String statusLine = readLine(true);
-        // "HTTP/1.1 201 " or "HTTP/1.1 503 Service Unavailable"
-        if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.")) {
-            throw new IOException("not an HTTP status line: " + statusLine);
-        }
-        int status = Integer.parseInt(statusLine.substring(9, 12));
+    private LoadGenerator.Response read(String method) throws IOException {
+        String statusLine;
+        int status;
+        do {
+            statusLine = readLine(true);
+            // "HTTP/1.1 201 " or "HTTP/1.1 503 Service Unavailable"
+            if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.")) {
+                throw new IOException("not an HTTP status line: " + statusLine);
+            }
+            status = Integer.parseInt(statusLine.substring(9, 12));
+            if (status < 200) {
+                // An interim answer (100 Continue, 103 Early Hints): its headers, then the real one.
+                while (!readLine(false).isEmpty()) {
+                    // skipped
+                }
+            }
+        } while (status < 200);
         long length = -1;
         boolean chunked = false;
         boolean close = statusLine.startsWith("HTTP/1.0");
@@ -127,16 +149,18 @@ final class KeepAliveHttp implements AutoCloseable {
             switch (name) {
                 case "content-length" -> length = Long.parseLong(value);
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-                case "connection" -> close = value.equalsIgnoreCase("close");
+                case "connection" -> close = value.toLowerCase(Locale.ROOT).contains("close");
                 case "retry-after" -> retryAfter = value;
                 default -> { }
             }
         }
         String body;
-        if (chunked) {
+        if (method.equals("HEAD") || status == 204 || status == 304) {
+            body = "";
+        } else if (chunked) {
             body = readChunked();
         } else if (length >= 0) {
-            body = new String(in.readNBytes((int) length), StandardCharsets.UTF_8);
+            body = new String(readExactly(Math.toIntExact(length)), StandardCharsets.UTF_8);
         } else {
             // No length: the body runs to the end of the connection.
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -160,9 +184,17 @@ final class KeepAliveHttp implements AutoCloseable {
                 }
                 return body.toString(StandardCharsets.UTF_8);
             }
-            body.write(in.readNBytes(n));
+            body.write(readExactly(n));
             readLine(false);
         }
+    }
+
+    private byte[] readExactly(int n) throws IOException {
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length < n) {
+            throw new EOFException("connection closed within an answer's body (" + bytes.length + " of " + n + " bytes)");
+        }
+        return bytes;
     }
 
     /** A line without its CRLF. */
@@ -174,7 +206,6 @@ final class KeepAliveHttp implements AutoCloseable {
                 throw new EOFException(first && n == 0 ? "connection closed before an answer"
                         : "connection closed within an answer");
             }
-            answerStarted = true;
             if (b == '\n') {
                 int end = n > 0 && line[n - 1] == '\r' ? n - 1 : n;
                 return new String(line, 0, end, StandardCharsets.ISO_8859_1);

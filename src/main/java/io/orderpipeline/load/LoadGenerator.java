@@ -211,10 +211,13 @@ public final class LoadGenerator {
             }
             fire();
         }
-        awaitAnswers();
+        try {
+            awaitAnswers();
+        } finally {
+            // Idle workers end, each closing its connection.
+            workers.shutdown();
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
-        // Idle workers end, each closing its connection.
-        workers.shutdown();
         return summarize(out, seconds);
     }
 

@@ -115,7 +115,7 @@ public final class Bench {
                 "TRANSFORMER_ENABLED", "false", "SINK_MODE", "off"), OUT);
         URI orders = app.url().resolve("/api/orders");
         LoadGenerator.keepAlive(concurrency);
-        IntFunction<Worker> httpWorker = i -> () -> LoadGenerator.post(orders, LoadGenerator.newOrder()).status() == 201;
+        IntFunction<Worker> httpWorker = orderPosters(orders);
         List<Loop> pipeline;
         try {
             warmUp("pipeline", httpWorker);
@@ -302,7 +302,7 @@ public final class Bench {
             // users live in.
             URI orders = app.url().resolve("/api/orders");
             LoadGenerator.keepAlive(concurrency);
-            warmUp("pipeline", i -> () -> LoadGenerator.post(orders, LoadGenerator.newOrder()).status() == 201);
+            warmUp("pipeline", orderPosters(orders));
             warmUpAtRate(app);
             for (int i = 0; i < e2eReps; i++) {
                 runs.add(endToEndRun(app, i + 1, i == e2eReps - 1));
@@ -733,7 +733,22 @@ public final class Bench {
     // ---- Closed loops, waiting, reporting ---------------------------------------------------------
 
     /** One client's unit of work; true when it succeeded. */
-    private interface Worker extends AutoCloseable {
+    /** Workers that each post orders on their own keep-alive connection, closed when they end. */
+    private static IntFunction<Worker> orderPosters(URI orders) {
+        return i -> new Worker() {
+            @Override
+            public boolean call() throws Exception {
+                return LoadGenerator.post(orders, LoadGenerator.newOrder()).status() == 201;
+            }
+
+            @Override
+            public void close() {
+                LoadGenerator.closeConnection();
+            }
+        };
+    }
+
+        private interface Worker extends AutoCloseable {
         boolean call() throws Exception;
 
         @Override
