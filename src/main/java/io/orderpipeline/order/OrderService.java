@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import io.orderpipeline.outbox.OutboxWriter;
 import io.orderpipeline.platform.ApiProblem;
+import io.orderpipeline.platform.TimeOrderedIds;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -56,7 +56,7 @@ public class OrderService {
         try {
             return tx.execute(status -> {
                 Instant now = now();
-                Order order = new Order(UUID.randomUUID().toString(), request.userId(), request.totalAmount(),
+                Order order = new Order(TimeOrderedIds.next(), request.userId(), request.totalAmount(),
                         request.currencyOrDefault(), OrderStatus.PENDING, request.shippingAddress(), now, now);
                 orders.insert(order, idempotencyKey, idempotencyKey == null ? null : requestHash);
                 outbox.append(AGGREGATE_TYPE, order.id(), ORDER_CREATED, now, Map.of("order", order));

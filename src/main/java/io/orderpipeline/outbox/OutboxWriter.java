@@ -3,17 +3,17 @@ package io.orderpipeline.outbox;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.orderpipeline.platform.SqlTime;
+import io.orderpipeline.platform.TimeOrderedIds;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Appends an event to the outbox inside the caller's transaction, so the event exists exactly when
@@ -37,11 +37,19 @@ public class OutboxWriter {
      * @param data the event's own fields (for an order: {@code order}, and {@code previousStatus} on a
      *             change), placed beside the envelope's
      * @return the event id
+     * @throws IllegalTransactionStateException outside a transaction on the app's MySQL DataSource
      */
-    @Transactional(propagation = Propagation.MANDATORY)
     public String append(String aggregateType, String aggregateId, String eventType, Instant occurredAt,
                          Map<String, ?> data) {
-        String eventId = UUID.randomUUID().toString();
+        // What @Transactional(propagation = MANDATORY) would check, without the proxy around each
+        // call: its interceptor looked up the transaction manager by qualifier per order (1-2% of
+        // the intake's CPU in make bench's profile).
+        if (!TransactionSynchronizationManager.isActualTransactionActive()
+                || !TransactionSynchronizationManager.hasResource(jdbc.getDataSource())) {
+            throw new IllegalTransactionStateException("An outbox event is written in the transaction of the change "
+                    + "it describes, and there is none");
+        }
+        String eventId = TimeOrderedIds.next();
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("eventId", eventId);
         envelope.put("eventType", eventType);

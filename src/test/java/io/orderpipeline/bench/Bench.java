@@ -40,6 +40,7 @@ import io.orderpipeline.harness.Services;
 import io.orderpipeline.load.LoadGenerator;
 import io.orderpipeline.outbox.OutboxProducerProperties;
 import io.orderpipeline.platform.LocalStack;
+import io.orderpipeline.platform.TimeOrderedIds;
 import io.orderpipeline.transform.AnalyticsRow;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -143,14 +144,14 @@ public final class Bench {
                 return new Worker() {
                     @Override
                     public boolean call() throws Exception {
-                        String id = UUID.randomUUID().toString();
+                        String id = TimeOrderedIds.next();
                         ThreadLocalRandom r = ThreadLocalRandom.current();
                         order.setString(1, id);
                         order.setString(2, "user-" + r.nextInt(1000));
                         order.setBigDecimal(3, BigDecimal.valueOf(500 + r.nextInt(10000), 2));
                         order.setString(4, r.nextInt(9999) + " Main St, Springfield");
                         order.executeUpdate();
-                        event.setString(1, UUID.randomUUID().toString());
+                        event.setString(1, TimeOrderedIds.next());
                         event.setString(2, id);
                         event.setString(3, template.replace(templateId, id));
                         event.executeUpdate();
