@@ -8,7 +8,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 /** An order as stored in MySQL and shown by the API. */
 @Schema(name = "Order")
 public record Order(
-        @Schema(description = "The order's id", example = "0f8fad5b-d9cb-469f-a165-70867728950e") String id,
+        @Schema(description = "The order's id", example = "01a21730-be3b-7c4e-9b1d-3f5a8e2c6d70") String id,
         @Schema(example = "user-42") String userId,
         @Schema(description = "Gross amount, two decimals", example = "129.90") BigDecimal totalAmount,
         @Schema(description = "ISO 4217 code", example = "USD") String currency,
