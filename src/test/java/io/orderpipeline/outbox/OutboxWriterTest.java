@@ -34,7 +34,7 @@ class OutboxWriterTest {
     @Test
     void outsideATransactionNothingIsWrittenAndTheCallerHearsWhy() throws Exception {
         DataSource ds = mock(DataSource.class);
-        OutboxWriter writer = new OutboxWriter(new JdbcTemplate(ds), new ObjectMapper().findAndRegisterModules());
+        OutboxWriter writer = writerOn(ds);
 
         assertThatThrownBy(() -> writer.append("Order", "o-1", "OrderCreated", T, Map.of()))
                 .isInstanceOf(IllegalTransactionStateException.class)
@@ -46,7 +46,7 @@ class OutboxWriterTest {
     void aTransactionOnAnotherDataSourceIsNotTheOutboxs() throws Exception {
         DataSource outboxDs = mock(DataSource.class);
         DataSource other = dataSourceWith(mock(Connection.class));
-        OutboxWriter writer = new OutboxWriter(new JdbcTemplate(outboxDs), new ObjectMapper().findAndRegisterModules());
+        OutboxWriter writer = writerOn(outboxDs);
 
         assertThatThrownBy(() -> new TransactionTemplate(new DataSourceTransactionManager(other)).executeWithoutResult(
                 s -> writer.append("Order", "o-1", "OrderCreated", T, Map.of())))
@@ -60,19 +60,22 @@ class OutboxWriterTest {
         PreparedStatement insert = mock(PreparedStatement.class);
         when(connection.prepareStatement(anyString())).thenReturn(insert);
         DataSource ds = dataSourceWith(connection);
-        OutboxWriter writer = new OutboxWriter(new JdbcTemplate(ds), new ObjectMapper().findAndRegisterModules());
+        OutboxWriter writer = writerOn(ds);
 
         String first = new TransactionTemplate(new DataSourceTransactionManager(ds)).execute(
                 s -> writer.append("Order", "o-1", "OrderCreated", T, Map.of("order", Map.of("id", "o-1"))));
         String second = new TransactionTemplate(new DataSourceTransactionManager(ds)).execute(
                 s -> writer.append("Order", "o-1", "OrderCreated", T, Map.of()));
 
-        verify(connection, times(2)).prepareStatement(
-                startsWith("INSERT INTO outbox "));
+        verify(connection, times(2)).prepareStatement(startsWith("INSERT INTO outbox "));
         verify(insert).setString(1, first);
         verify(connection, times(2)).commit();
         assertThat(UUID.fromString(first).version()).isEqualTo(7);
         assertThat(second).isNotEqualTo(first);
+    }
+
+    private static OutboxWriter writerOn(DataSource ds) {
+        return new OutboxWriter(new JdbcTemplate(ds), new ObjectMapper().findAndRegisterModules());
     }
 
     private static DataSource dataSourceWith(Connection connection) throws Exception {
